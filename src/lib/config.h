@@ -1,0 +1,61 @@
+/*
+ * Configuration: built-in defaults < tongdai.conf (INI) < TONGDAI_* environment < flags.
+ *
+ * tongdai.conf format: lines "key = value" in optional [section]s; '#' or ';' start a comment;
+ * the full key is "section.key" (e.g. [limits] login_per_minute = 10 -> "limits.login_per_minute").
+ * Environment: TONGDAI_<SECTION>_<KEY> upper-case (TONGDAI_LIMITS_LOGIN_PER_MINUTE), plus the
+ * short forms TONGDAI_DATA and TONGDAI_LISTEN.
+ * Unknown keys are an error (a typo must not silently disable a limit).
+ */
+#ifndef TD_LIB_CONFIG_H
+#define TD_LIB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+struct td_config {
+    char data_dir[512];     /* data directory (database, key file); default ./var */
+    char listen_addr[64];   /* IPv4 address to bind; default 127.0.0.1 */
+    uint16_t listen_port;   /* default 8080 */
+    unsigned threads;       /* HTTP worker threads; 0 = number of cores */
+    unsigned conn_limit;    /* max concurrent connections */
+    unsigned conn_timeout;  /* seconds of inactivity before a connection is closed */
+    size_t body_max;        /* default request body cap, bytes */
+    unsigned json_depth;    /* max JSON nesting */
+    char log_level[16];     /* debug|info|warn|error */
+
+    /* rate limits (per client address unless said), requests per minute; 0 = off */
+    unsigned rl_login_per_min;       /* per address */
+    unsigned rl_login_user_per_min;  /* per username */
+    unsigned rl_lookup_per_min;      /* access-key lookups per address */
+    unsigned rl_lookup_code_per_min; /* access-key lookups per case code */
+    unsigned rl_report_per_min;      /* report intake per address */
+
+    /* first-response targets in minutes: critical, high, medium, low */
+    unsigned sla_minutes[4];
+    unsigned session_ttl_min; /* idle session lifetime */
+};
+
+/** Fill with built-in defaults. */
+void config_defaults(struct td_config *c);
+
+/**
+ * Apply a tongdai.conf file's contents (buf, NUL-terminated). On error: TD_EINVAL and a message
+ * "FILE:LINE: ..." in err.
+ */
+enum td_err config_apply_ini(struct td_config *c, const char *name, const char *buf, char *err,
+                             size_t errlen);
+
+/** Apply TONGDAI_* environment variables. Same errors as config_apply_ini. */
+enum td_err config_apply_env(struct td_config *c, char *err, size_t errlen);
+
+/** Set one key ("section.key" or a short name: data, listen). Same errors. */
+enum td_err config_set(struct td_config *c, const char *key, const char *value, char *err,
+                       size_t errlen);
+
+/** Parse "ADDR:PORT" (IPv4 or "localhost") into the config. -1 on a bad value. */
+int config_parse_listen(struct td_config *c, const char *s);
+
+#endif

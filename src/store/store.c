@@ -1,0 +1,240 @@
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+
+#define STORE_MAX_CONNS 256
+
+struct store {
+    char db_path[PATH_MAX];
+    unsigned char key[STORE_KEY_BYTES];
+    pthread_key_t tls;
+    pthread_mutex_t mu;
+    struct db *conns[STORE_MAX_CONNS]; /* every connection opened, closed by store_close */
+    size_t nconns;
+};
+
+static int join(char *out, size_t n, const char *dir, const char *name)
+{
+    int w = snprintf(out, n, "%s/%s", dir, name);
+    return (w < 0 || (size_t)w >= n) ? -1 : 0;
+}
+
+static enum td_err write_key(const char *path, char *err, size_t errlen)
+{
+    unsigned char key[STORE_KEY_BYTES];
+    char hex[STORE_KEY_BYTES * 2 + 2];
+    randombytes_buf(key, sizeof key);
+    sodium_bin2hex(hex, sizeof hex - 1, key, sizeof key);
+    size_t len = strlen(hex);
+    hex[len++] = '\n';
+    sodium_memzero(key, sizeof key);
+    /* O_EXCL: never overwrite an existing key (that would make sealed data unreadable). */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        sodium_memzero(hex, sizeof hex);
+        return TD_EIO;
+    }
+    ssize_t w = write(fd, hex, len);
+    int ok = w == (ssize_t)len && fsync(fd) == 0;
+    close(fd);
+    sodium_memzero(hex, sizeof hex);
+    if (!ok) {
+        unlink(path);
+        snprintf(err, errlen, "%s: write failed", path);
+        return TD_EIO;
+    }
+    return TD_OK;
+}
+
+static enum td_err read_key(const char *path, unsigned char *key, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return TD_EIO;
+    }
+    if ((st.st_mode & 077) != 0) {
+        snprintf(err, errlen, "%s: mode %03o, must be 0600 (chmod 600 %s)", path,
+                 (unsigned)(st.st_mode & 0777), path);
+        return TD_EIO;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    enum td_err rc = td_read_file(path, 4096, &buf, &len);
+    if (rc) {
+        snprintf(err, errlen, "%s: cannot read key file", path);
+        return TD_EIO;
+    }
+    size_t bin_len = 0;
+    if (sodium_hex2bin(key, STORE_KEY_BYTES, buf, len, " \r\n", &bin_len, NULL) != 0 ||
+        bin_len != STORE_KEY_BYTES) {
+        snprintf(err, errlen, "%s: not a %d-byte hex key", path, STORE_KEY_BYTES);
+        rc = TD_EIO;
+    }
+    sodium_memzero(buf, len);
+    free(buf);
+    return rc;
+}
+
+static enum td_err migrate(struct db *db, char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    if (td_share_path("migrations/sqlite", dir, sizeof dir) != 0) {
+        snprintf(err, errlen, "migrations path too long");
+        return TD_EIO;
+    }
+    int applied = 0;
+    enum td_err rc = db_migrate(db, dir, &applied, err, errlen);
+    if (!rc && applied > 0)
+        log_info("msg=\"migrations applied\" count=%d", applied);
+    return rc;
+}
+
+enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t errlen)
+{
+    char db_path[PATH_MAX], key_path[PATH_MAX];
+    struct db *db = NULL;
+    enum td_err rc = TD_OK;
+    *created = 0;
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to initialise");
+        return TD_EINTERNAL;
+    }
+    if (join(db_path, sizeof db_path, dir, "tongdai.db") || join(key_path, sizeof key_path, dir, "tongdai.key")) {
+        snprintf(err, errlen, "data directory path too long");
+        return TD_EIO;
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return TD_EIO;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a directory", dir);
+        return TD_EIO;
+    }
+    if (access(key_path, F_OK) != 0) {
+        rc = write_key(key_path, err, errlen);
+        if (rc)
+            return rc;
+    }
+    *created = access(db_path, F_OK) != 0;
+    rc = db_open(db_path, &db, err, errlen);
+    if (rc)
+        return rc;
+    rc = migrate(db, err, errlen);
+    db_close(db);
+    if (!rc)
+        chmod(db_path, 0600);
+    return rc;
+}
+
+enum td_err store_open(const char *dir, struct store **out, char *err, size_t errlen)
+{
+    enum td_err rc = TD_OK;
+    char key_path[PATH_MAX];
+    struct db *db = NULL;
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to initialise");
+        return TD_EINTERNAL;
+    }
+    struct store *st = calloc(1, sizeof *st);
+    if (st == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return TD_ENOMEM;
+    }
+    if (join(st->db_path, sizeof st->db_path, dir, "tongdai.db") ||
+        join(key_path, sizeof key_path, dir, "tongdai.key")) {
+        snprintf(err, errlen, "data directory path too long");
+        free(st);
+        return TD_EIO;
+    }
+    rc = read_key(key_path, st->key, err, errlen);
+    if (rc)
+        goto fail;
+    if (access(st->db_path, F_OK) != 0) {
+        snprintf(err, errlen, "%s: no database (run tongdai init)", st->db_path);
+        rc = TD_EDB;
+        goto fail;
+    }
+    rc = db_open(st->db_path, &db, err, errlen);
+    if (rc)
+        goto fail;
+    rc = migrate(db, err, errlen);
+    if (rc)
+        goto fail;
+    if (pthread_key_create(&st->tls, NULL) != 0) {
+        snprintf(err, errlen, "pthread_key_create failed");
+        rc = TD_EINTERNAL;
+        goto fail;
+    }
+    pthread_mutex_init(&st->mu, NULL);
+    st->conns[st->nconns++] = db;
+    pthread_setspecific(st->tls, db);
+    *out = st;
+    return TD_OK;
+fail:
+    db_close(db);
+    sodium_memzero(st->key, sizeof st->key);
+    free(st);
+    return rc;
+}
+
+struct db *store_db(struct store *st)
+{
+    struct db *db = pthread_getspecific(st->tls);
+    if (db)
+        return db;
+    char err[256];
+    pthread_mutex_lock(&st->mu);
+    if (st->nconns < STORE_MAX_CONNS && db_open(st->db_path, &db, err, sizeof err) == TD_OK) {
+        st->conns[st->nconns++] = db;
+        pthread_setspecific(st->tls, db);
+    } else {
+        log_error("msg=\"cannot open database connection\" detail=\"%s\"", err);
+        db = NULL;
+    }
+    pthread_mutex_unlock(&st->mu);
+    return db;
+}
+
+const unsigned char *store_key(const struct store *st)
+{
+    return st->key;
+}
+
+enum td_err store_ping(struct store *st)
+{
+    struct db *db = store_db(st);
+    if (db == NULL)
+        return TD_EDB;
+    return db_ping(db);
+}
+
+void store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    pthread_mutex_lock(&st->mu);
+    for (size_t i = 0; i < st->nconns; i++)
+        db_close(st->conns[i]);
+    st->nconns = 0;
+    pthread_mutex_unlock(&st->mu);
+    pthread_key_delete(st->tls);
+    pthread_mutex_destroy(&st->mu);
+    sodium_memzero(st->key, sizeof st->key);
+    free(st);
+}
