@@ -75,18 +75,24 @@ struct key {
     unsigned long long max;
 };
 
-#define U(name, field, max) {name, K_UINT, offsetof(struct td_config, field), 0, max}
+#define U(name, field, max)                                                                        \
+    {                                                                                              \
+        name, K_UINT, offsetof(struct td_config, field), 0, max                                    \
+    }
 static const struct key keys[] = {
-    {"data", K_STR, offsetof(struct td_config, data_dir), sizeof(((struct td_config *)0)->data_dir), 0},
+    {"data", K_STR, offsetof(struct td_config, data_dir), sizeof(((struct td_config *)0)->data_dir),
+     0},
     {"listen", K_LISTEN, 0, 0, 0},
-    {"server.data", K_STR, offsetof(struct td_config, data_dir), sizeof(((struct td_config *)0)->data_dir), 0},
+    {"server.data", K_STR, offsetof(struct td_config, data_dir),
+     sizeof(((struct td_config *)0)->data_dir), 0},
     {"server.listen", K_LISTEN, 0, 0, 0},
     U("server.threads", threads, 256),
     U("server.connection_limit", conn_limit, 100000),
     U("server.connection_timeout", conn_timeout, 3600),
     {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20},
     U("server.json_depth", json_depth, 64),
-    {"server.log_level", K_STR, offsetof(struct td_config, log_level), sizeof(((struct td_config *)0)->log_level), 0},
+    {"server.log_level", K_STR, offsetof(struct td_config, log_level),
+     sizeof(((struct td_config *)0)->log_level), 0},
     U("limits.login_per_minute", rl_login_per_min, 1000000),
     U("limits.login_per_user_per_minute", rl_login_user_per_min, 1000000),
     U("limits.lookup_per_minute", rl_lookup_per_min, 1000000),

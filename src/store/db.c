@@ -51,8 +51,8 @@ enum td_err db_open(const char *path, struct db **out, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return TD_ENOMEM;
     }
-    int rc = sqlite3_open_v2(path, &db->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
         goto fail;
@@ -257,8 +257,9 @@ enum td_err db_migrate(struct db *db, const char *dir, int *applied, char *err, 
     char *sql = NULL;
     *applied = 0;
 
-    rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    rc = db_exec(db,
+                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
     if (rc) {
         snprintf(err, errlen, "schema_migrations: %s", db_errmsg(db));
         goto out;

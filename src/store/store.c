@@ -113,7 +113,8 @@ enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t 
         snprintf(err, errlen, "libsodium failed to initialise");
         return TD_EINTERNAL;
     }
-    if (join(db_path, sizeof db_path, dir, "tongdai.db") || join(key_path, sizeof key_path, dir, "tongdai.key")) {
+    if (join(db_path, sizeof db_path, dir, "tongdai.db") ||
+        join(key_path, sizeof key_path, dir, "tongdai.key")) {
         snprintf(err, errlen, "data directory path too long");
         return TD_EIO;
     }

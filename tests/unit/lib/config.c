@@ -1,0 +1,87 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/config.h"
+
+static void ini_sets_values(void **state)
+{
+    (void)state;
+    struct td_config c;
+    char err[256];
+    config_defaults(&c);
+    const char *ini =
+        "# comment\n[server]\nlisten = 0.0.0.0:9090\nthreads=4\n\n"
+        "[limits]\nlogin_per_minute = 3 \n; other comment\n[sla]\ncritical_minutes=10\n";
+    assert_int_equal(config_apply_ini(&c, "t.conf", ini, err, sizeof err), TD_OK);
+    assert_string_equal(c.listen_addr, "0.0.0.0");
+    assert_int_equal(c.listen_port, 9090);
+    assert_int_equal(c.threads, 4);
+    assert_int_equal(c.rl_login_per_min, 3);
+    assert_int_equal(c.sla_minutes[0], 10);
+}
+
+static void ini_errors_name_the_line(void **state)
+{
+    (void)state;
+    struct td_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_apply_ini(&c, "t.conf", "[server]\nlisten = nope\n", err, sizeof err),
+                     TD_EINVAL);
+    assert_non_null(strstr(err, "t.conf:2"));
+    assert_int_equal(
+        config_apply_ini(&c, "t.conf", "[limits]\nlogin_per_mnute = 3\n", err, sizeof err),
+        TD_EINVAL);
+    assert_non_null(strstr(err, "unknown setting"));
+    assert_int_equal(config_apply_ini(&c, "t.conf", "[server]\nthreads = -1\n", err, sizeof err),
+                     TD_EINVAL);
+    assert_int_equal(config_apply_ini(&c, "t.conf", "[server\n", err, sizeof err), TD_EINVAL);
+    assert_int_equal(config_apply_ini(&c, "t.conf", "novalue\n", err, sizeof err), TD_EINVAL);
+}
+
+static void listen_parsing(void **state)
+{
+    (void)state;
+    struct td_config c;
+    config_defaults(&c);
+    assert_int_equal(config_parse_listen(&c, "localhost:1"), 0);
+    assert_string_equal(c.listen_addr, "127.0.0.1");
+    assert_int_equal(config_parse_listen(&c, "127.0.0.1:65536"), -1);
+    assert_int_equal(config_parse_listen(&c, "127.0.0.1:"), -1);
+    assert_int_equal(config_parse_listen(&c, ":80"), -1);
+    assert_int_equal(config_parse_listen(&c, "300.0.0.1:80"), -1);
+}
+
+static void env_overrides(void **state)
+{
+    (void)state;
+    struct td_config c;
+    char err[256];
+    config_defaults(&c);
+    setenv("TONGDAI_LISTEN", "127.0.0.1:7000", 1);
+    setenv("TONGDAI_LIMITS_REPORT_PER_MINUTE", "77", 1);
+    assert_int_equal(config_apply_env(&c, err, sizeof err), TD_OK);
+    assert_int_equal(c.listen_port, 7000);
+    assert_int_equal(c.rl_report_per_min, 77);
+    setenv("TONGDAI_LIMITS_REPORT_PER_MINUTE", "lots", 1);
+    assert_int_equal(config_apply_env(&c, err, sizeof err), TD_EINVAL);
+    unsetenv("TONGDAI_LIMITS_REPORT_PER_MINUTE");
+    unsetenv("TONGDAI_LISTEN");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ini_sets_values),
+        cmocka_unit_test(ini_errors_name_the_line),
+        cmocka_unit_test(listen_parsing),
+        cmocka_unit_test(env_overrides),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
