@@ -1,0 +1,41 @@
+/*
+ * The API route table: the reference of every endpoint, one row each.
+ *   method    pattern                          handler       flags                 roles  body
+ * Flags: HTTP_F_AUTH (session needed, roles checked), HTTP_F_AUTH_OPTIONAL, HTTP_F_CSRF
+ * (X-CSRF-Token on state changes), HTTP_F_JSON (JSON object body). Body 0 = server.body_max.
+ * Full contract: docs/api.md.
+ */
+#include "api/api.h"
+
+#include "http/ratelimit.h"
+
+const struct http_route api_routes[] = {
+    {HTTP_GET, "/api/v1/health", api_health, 0, 0, 0},
+    {HTTP_GET, "/api/v1/i18n/{lang}", api_i18n_get, 0, 0, 0},
+};
+const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
+
+const struct http_route api_test_routes[] = {
+    {HTTP_POST, "/api/v1/_test/echo", api_test_echo, HTTP_F_JSON, 0, 1024},
+    {HTTP_GET, "/api/v1/_test/sleep", api_test_sleep, 0, 0, 0},
+    {HTTP_GET, "/api/v1/_test/limited", api_test_limited, 0, 0, 0},
+};
+const size_t api_test_nroutes = sizeof api_test_routes / sizeof api_test_routes[0];
+
+enum td_err api_init(struct api_ctx *ctx, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    if (ctx->test_routes) {
+        ctx->test_rl = ratelimit_new(3, 60, 1024);
+        if (ctx->test_rl == NULL)
+            return TD_ENOMEM;
+    }
+    return TD_OK;
+}
+
+void api_fini(struct api_ctx *ctx)
+{
+    ratelimit_free(ctx->test_rl);
+    ctx->test_rl = NULL;
+}

@@ -1,0 +1,290 @@
+/*
+ * tongdai serve [--data DIR] [--listen ADDR:PORT] [--config FILE] [--check-config]
+ *
+ * Settings: built-in defaults < tongdai.conf (--config FILE, else DIR/tongdai.conf when it
+ * exists) < TONGDAI_* environment < flags. --check-config validates everything (settings,
+ * message catalogs) and exits 0, or 2 with a one-line message.
+ * Start-up: initialise the data directory if needed, open the store, load the message catalogs
+ * and the triage data, start the HTTP server, print the URL. SIGINT/SIGTERM: stop accepting,
+ * finish requests in flight (at most DRAIN_MS), close the database, exit 0.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "cmd/cmd.h"
+#include "http/http.h"
+#include "lib/config.h"
+#include "lib/fileutil.h"
+#include "lib/i18n.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+#include "store/store.h"
+#include "triage/triage.h"
+#include "version.h"
+
+#define DRAIN_MS 4000       /* in-flight requests get this long after SIGTERM */
+#define CONF_MAX (1u << 20) /* tongdai.conf size cap */
+#define TRIAGE_FILE_MAX (64u << 20)
+
+struct serve_args {
+    const char *data;
+    const char *listen;
+    const char *config;
+    int check;
+};
+
+/* "--name VALUE" or "--name=VALUE": 1 and *val set when argv[*i] is this flag, -1 when its
+ * value is missing, 0 when it is another flag. */
+static int flag_value(const char *name, int argc, char **argv, int *i, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return **val ? 1 : -1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, struct serve_args *sa)
+{
+    static const char *const names[] = {"--data", "--listen", "--config"};
+    memset(sa, 0, sizeof *sa);
+    for (int i = 1; i < argc; i++) {
+        const char **slots[] = {&sa->data, &sa->listen, &sa->config};
+        int matched = 0;
+        for (size_t k = 0; k < 3 && !matched; k++) {
+            int r = flag_value(names[k], argc, argv, &i, slots[k]);
+            if (r < 0)
+                return cmd_usage_error("serve: %s needs a value", names[k]);
+            matched = r;
+        }
+        if (matched)
+            continue;
+        if (strcmp(argv[i], "--check-config") == 0) {
+            sa->check = 1;
+            continue;
+        }
+        return cmd_usage_error("serve: unknown argument '%s' (usage: tongdai serve [--data DIR] "
+                               "[--listen ADDR:PORT] [--config FILE] [--check-config])",
+                               argv[i]);
+    }
+    return 0;
+}
+
+static int parse_level(const char *s, enum log_level *out)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (enum log_level)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Settings from every source; 0, or 2 after printing a one-line message. */
+static int load_config(const struct serve_args *sa, struct td_config *cfg, enum log_level *lvl)
+{
+    char err[512];
+    char conf[PATH_MAX];
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = 0;
+    config_defaults(cfg);
+
+    /* The data directory locates the default tongdai.conf: flag, environment, default. */
+    const char *env_data = getenv("TONGDAI_DATA");
+    const char *dir = sa->data ? sa->data : (env_data && *env_data ? env_data : cfg->data_dir);
+    int explicit_conf = sa->config != NULL;
+    if (explicit_conf)
+        snprintf(conf, sizeof conf, "%s", sa->config);
+    else if (snprintf(conf, sizeof conf, "%s/tongdai.conf", dir) >= (int)sizeof conf)
+        return cmd_usage_error("serve: data directory path too long");
+    enum td_err e = td_read_file(conf, CONF_MAX, &buf, &len);
+    if (e == TD_OK) {
+        if (config_apply_ini(cfg, conf, buf, err, sizeof err) != TD_OK)
+            rc = cmd_usage_error("serve: %s", err);
+    } else if (explicit_conf || e != TD_ENOTFOUND) {
+        rc = cmd_usage_error("serve: cannot read config file %s (%s)", conf, td_err_code(e));
+    }
+    free(buf);
+    if (rc)
+        return rc;
+    if (config_apply_env(cfg, err, sizeof err) != TD_OK)
+        return cmd_usage_error("serve: environment: %s", err);
+    if (sa->data && config_set(cfg, "data", sa->data, err, sizeof err) != TD_OK)
+        return cmd_usage_error("serve: --data: %s", err);
+    if (sa->listen && config_parse_listen(cfg, sa->listen) != 0)
+        return cmd_usage_error("serve: --listen: expected IPV4:PORT, got '%s'", sa->listen);
+
+    if (parse_level(cfg->log_level, lvl) != 0)
+        return cmd_usage_error("serve: server.log_level: expected debug|info|warn|error, got '%s'",
+                               cfg->log_level);
+    if (cfg->conn_timeout == 0)
+        return cmd_usage_error("serve: server.connection_timeout must be at least 1 second");
+    if (cfg->conn_limit == 0)
+        return cmd_usage_error("serve: server.connection_limit must be at least 1");
+    if (cfg->body_max == 0)
+        return cmd_usage_error("serve: server.body_max must be at least 1 byte");
+    if (cfg->json_depth == 0)
+        return cmd_usage_error("serve: server.json_depth must be at least 1");
+    return 0;
+}
+
+/*
+ * The triage classifier: data/triage/lexicon and model, data/text/teencode.tsv. Missing files
+ * are not fatal for the skeleton (intake then has no classifier); a file that exists and does
+ * not load is. Wired to triage_load once src/triage implements it: until then this returns
+ * TD_OK with ctx->triage NULL.
+ */
+static enum td_err load_triage(struct api_ctx *ctx, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    ctx->triage = NULL;
+    return TD_OK;
+}
+
+static void free_triage(struct api_ctx *ctx)
+{
+    ctx->triage = NULL;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_args sa;
+    struct td_config cfg;
+    struct api_ctx ctx;
+    struct http_server *srv = NULL;
+    struct http_route *routes = NULL;
+    enum log_level lvl = LOG_INFO;
+    char err[512];
+    char dir[PATH_MAX], web[PATH_MAX];
+    int status = 1, api_ready = 0;
+    memset(&ctx, 0, sizeof ctx);
+
+    int rc = parse_args(argc, argv, &sa);
+    if (rc)
+        return rc;
+    rc = load_config(&sa, &cfg, &lvl);
+    if (rc)
+        return rc;
+    td_json_init();
+    if (td_share_path("data/i18n", dir, sizeof dir) != 0 ||
+        td_share_path("web", web, sizeof web) != 0)
+        return cmd_usage_error("serve: share directory path too long");
+    if (i18n_load(dir, err, sizeof err) != TD_OK) {
+        if (sa.check)
+            return cmd_usage_error("serve: message catalogs: %s", err);
+        fprintf(stderr, "tongdai: message catalogs: %s\n", err);
+        return 1;
+    }
+    if (sa.check) {
+        printf("config ok: data=%s listen=%s:%u threads=%u body_max=%zu\n", cfg.data_dir,
+               cfg.listen_addr, (unsigned)cfg.listen_port, cfg.threads, cfg.body_max);
+        i18n_unload();
+        return 0;
+    }
+    log_set_level(lvl);
+
+    int created = 0;
+    if (store_init_datadir(cfg.data_dir, &created, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: data directory: %s\n", err);
+        goto out;
+    }
+    if (created)
+        log_info("msg=\"data directory initialised\" dir=\"%s\"", cfg.data_dir);
+    if (store_open(cfg.data_dir, &ctx.store, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: store: %s\n", err);
+        goto out;
+    }
+    ctx.cfg = &cfg;
+    ctx.started_ms = td_now_ms();
+    const char *tr = getenv("TONGDAI_TEST_ROUTES");
+    ctx.test_routes = tr != NULL && strcmp(tr, "1") == 0;
+    if (load_triage(&ctx, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: triage data: %s\n", err);
+        goto out;
+    }
+    if (api_init(&ctx, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: %s\n", err);
+        goto out;
+    }
+    api_ready = 1;
+
+    size_t nroutes = api_nroutes + (ctx.test_routes ? api_test_nroutes : 0);
+    routes = calloc(nroutes, sizeof *routes);
+    if (routes == NULL) {
+        fprintf(stderr, "tongdai: out of memory\n");
+        goto out;
+    }
+    memcpy(routes, api_routes, api_nroutes * sizeof *routes);
+    if (ctx.test_routes) {
+        memcpy(routes + api_nroutes, api_test_routes, api_test_nroutes * sizeof *routes);
+        log_warn("msg=\"test-only routes enabled (TONGDAI_TEST_ROUTES=1); never in production\"");
+    }
+
+    /* Block the stop signals before any thread starts, so only sigwait below receives them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_server_config hc = {
+        .addr = cfg.listen_addr,
+        .port = cfg.listen_port,
+        .threads = cfg.threads,
+        .conn_limit = cfg.conn_limit,
+        .conn_timeout = cfg.conn_timeout,
+        .body_max = cfg.body_max,
+        .json_depth = cfg.json_depth,
+        .web_dir = web,
+    };
+    if (http_server_start(&hc, routes, nroutes, &ctx, &srv, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: %s\n", err);
+        goto out;
+    }
+    printf("tongdai %s listening on http://%s:%u/\n", TONGDAI_VERSION, cfg.listen_addr,
+           (unsigned)http_server_port(srv));
+    fflush(stdout);
+    log_info("msg=listening addr=%s port=%u data=\"%s\"", cfg.listen_addr,
+             (unsigned)http_server_port(srv), cfg.data_dir);
+
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    log_info("msg=\"shutting down\" signal=%d inflight=%u", sig, http_server_inflight(srv));
+    http_server_stop(srv, DRAIN_MS);
+    srv = NULL;
+    status = 0;
+out:
+    http_server_stop(srv, 0);
+    if (api_ready)
+        api_fini(&ctx);
+    free_triage(&ctx);
+    store_close(ctx.store);
+    free(routes);
+    i18n_unload();
+    if (status == 0)
+        log_info("msg=stopped");
+    return status;
+}

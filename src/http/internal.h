@@ -1,0 +1,57 @@
+/*
+ * Private to src/http/: path canonicalisation, route matching and static files. Declared here
+ * so unit tests (tests/unit/http/) can reach them; nothing outside src/http includes this.
+ */
+#ifndef TD_HTTP_INTERNAL_H
+#define TD_HTTP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+#include "lib/arena.h"
+
+struct MHD_Response;
+
+/**
+ * Decode the path of a raw request target (everything before '?' or '#') into out (size n).
+ * Percent escapes are decoded. Refused (-1): a target not starting with '/', an invalid escape,
+ * NUL, control bytes, '\\' raw or encoded, an encoded '/' (%2F), an empty segment ("//") other
+ * than a final one (a trailing slash), and "." or ".." segments, raw or encoded (%2e%2e).
+ * Returns the decoded length, or -1 (also when out is too small).
+ */
+int http_path_decode(const char *raw, char *out, size_t n);
+
+/** Check a route's pattern syntax; -1 with a message in err. */
+int http_route_check(const struct http_route *r, char *err, size_t errlen);
+
+/**
+ * The route for method and decoded path, with its {param} values copied into arena a, or NULL.
+ * On NULL, *allow holds the methods some route accepts for this path (0: unknown path).
+ * HEAD matches GET routes, and GET routes add HEAD to *allow.
+ */
+const struct http_route *http_route_match(const struct http_route *routes, size_t n,
+                                          unsigned method, const char *path, struct arena *a,
+                                          struct http_kv *params, size_t *nparams, unsigned *allow);
+
+/** "GET, HEAD, POST" for a method mask, into out. */
+void http_allow_string(unsigned mask, char *out, size_t n);
+
+/** The method bit for a method name, 0 if unknown. */
+unsigned http_method_parse(const char *name);
+
+/** Content-Type for a file name by its extension ("application/octet-stream" if unknown). */
+const char *http_content_type(const char *name);
+
+/**
+ * A response for static file path (decoded, canonical) under root (a realpath without a
+ * trailing slash). On success sets *status (200, 304 when if_none_match matches, 301 to add a
+ * trailing slash to a directory) and returns the response with Content-Type, ETag,
+ * Cache-Control and Location set as fitting. On failure returns NULL: *rc is TD_ENOTFOUND for
+ * anything missing, hidden (a segment starting with '.'), not a regular file, or resolving
+ * outside root (symlinks are followed only while they stay inside root); TD_ENOMEM / TD_EIO.
+ * head: build the response without opening a body.
+ */
+struct MHD_Response *http_static_response(const char *root, const char *path,
+                                          const char *if_none_match, int *status, enum td_err *rc);
+
+#endif
