@@ -52,6 +52,8 @@ export async function loadLang(l) {
         /* ignore */
     }
     document.documentElement.lang = l;
+    // The server picks the language of its own messages from this cookie first.
+    document.cookie = `lang=${l}; path=/; max-age=31536000; SameSite=Strict`;
     return true;
 }
 
