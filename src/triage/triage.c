@@ -1,0 +1,555 @@
+/*
+ * Triage: the verdict from the lexicon (lexicon.c), the naive Bayes models (model.c) and the
+ * taxonomy's rules (../shared/data/taxonomy.md).
+ *
+ * Category: argmax over c of  NB_TEMPER * log P_nb(c | text) + sum of the weights of the
+ * lexicon phrases for c that fired (not cancelled by a guard or a negation; a folded-only match
+ * counts FOLD_DISCOUNT of its weight). Then the taxonomy's hard rules:
+ *   - a self-harm critical phrase (plan, means, farewell, intent) makes it self_harm: life first;
+ *   - an isolation order together with ransom/"bail"/"proof of innocence" money is
+ *     online_kidnapping, whatever the script began as.
+ * Urgency: the category's usual urgency (data/triage/taxonomy), moved by the flags of the
+ * phrases that fired (urgency_rules below), then floors that never go down:
+ *   - self_harm is critical;
+ *   - a critical phrase matched on its written form makes the report critical unless the text
+ *     says the event is past/resolved or only asks how to prevent it (never for self-harm);
+ *   - a critical phrase matched only on folded forms (typed without marks, ambiguous) makes it at
+ *     least high and sets needs_review; so does a cry for help.
+ * The urgency model votes when the rules leave the usual urgency unchanged and it is confident.
+ * Score: the urgency's band (low 0-24, medium 25-49, high 50-74, critical 75-100) placed by the
+ * strength of the evidence inside the band.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage/internal.h"
+
+#define TRIAGE_TEXT_MAX (64u * 1024u)
+
+/* Combination constants, tuned by 5-fold cross-validation on the dev corpus. */
+#ifndef NB_TEMPER
+#define NB_TEMPER 0.06
+#endif
+#ifndef FOLD_DISCOUNT
+#define FOLD_DISCOUNT 0.8
+#endif
+#ifndef AMBIG_DISCOUNT
+#define AMBIG_DISCOUNT 0.3
+#endif
+#ifndef NB_URG_CONFIDENT
+#define NB_URG_CONFIDENT 0.90
+#endif
+
+static const char *const cat_codes[TRIAGE_NCAT] = {
+    "self_harm",       "online_kidnapping", "sextortion",       "trafficking",   "scam",
+    "impersonation",   "loan_harassment",   "account_takeover", "cyberbullying", "privacy_leak",
+    "harmful_content", "wellbeing",         "question",         "other",
+};
+
+static const enum triage_urgency usual[TRIAGE_NCAT] = {
+    URG_CRITICAL, URG_CRITICAL, URG_HIGH,   URG_CRITICAL, URG_HIGH,   URG_HIGH, URG_HIGH,
+    URG_MEDIUM,   URG_MEDIUM,   URG_MEDIUM, URG_LOW,      URG_MEDIUM, URG_LOW,  URG_LOW,
+};
+
+static const char *const urg_codes[4] = {"low", "medium", "high", "critical"};
+
+const char *triage_category_code(enum triage_category c)
+{
+    return (unsigned)c < TRIAGE_NCAT ? cat_codes[c] : "other";
+}
+
+const char *triage_urgency_code(enum triage_urgency u)
+{
+    return (unsigned)u < 4 ? urg_codes[u] : "low";
+}
+
+enum triage_urgency triage_category_usual(enum triage_category c)
+{
+    return (unsigned)c < TRIAGE_NCAT ? usual[c] : URG_LOW;
+}
+
+int triage_category_parse(const char *code, enum triage_category *out)
+{
+    for (int i = 0; i < TRIAGE_NCAT; i++)
+        if (code && strcmp(code, cat_codes[i]) == 0) {
+            *out = (enum triage_category)i;
+            return 0;
+        }
+    return -1;
+}
+
+int triage_urgency_parse(const char *code, enum triage_urgency *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (code && strcmp(code, urg_codes[i]) == 0) {
+            *out = (enum triage_urgency)i;
+            return 0;
+        }
+    return -1;
+}
+
+void triage_free(struct triage *t)
+{
+    if (t == NULL)
+        return;
+    tri_lexicon_free(t->lex);
+    tri_model_free(t->model);
+    vn_teencode_free(t->tc);
+    tri_hostset_free(t->bad);
+    free(t);
+}
+
+enum td_err triage_load(const struct triage_inputs *in, struct triage **out, char *err,
+                        size_t errlen)
+{
+    enum td_err rc = TD_OK;
+    struct triage *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    if (t == NULL)
+        return TD_ENOMEM;
+    if (in->teencode) {
+        rc = vn_teencode_parse(in->teencode, in->teencode_len, &t->tc, err, errlen);
+        if (rc)
+            goto out;
+    }
+    if (in->lexicon == NULL) {
+        if (err && errlen)
+            snprintf(err, errlen, "lexicon: missing");
+        rc = TD_EINVAL;
+        goto out;
+    }
+    rc = tri_lexicon_parse(in->lexicon, in->lexicon_len, &t->lex, err, errlen);
+    if (rc)
+        goto out;
+    if (in->model) {
+        rc = tri_model_parse(in->model, in->model_len, &t->model, err, errlen);
+        if (rc)
+            goto out;
+    }
+    if (in->blocklist) {
+        rc = tri_hostset_parse(in->blocklist, in->blocklist_len, &t->bad, err, errlen);
+        if (rc)
+            goto out;
+    }
+out:
+    if (rc)
+        triage_free(t);
+    else
+        *out = t;
+    return rc;
+}
+
+int triage_host_is_bad(const struct triage *t, const char *host, size_t len)
+{
+    return t && tri_hostset_has(t->bad, host, len);
+}
+
+size_t triage_lexicon_size(const struct triage *t)
+{
+    return t ? tri_lexicon_size(t->lex) : 0;
+}
+
+size_t triage_model_features(const struct triage *t)
+{
+    return t ? tri_model_nfeatures(t->model) : 0;
+}
+
+size_t triage_blocklist_size(const struct triage *t)
+{
+    return t ? tri_hostset_size(t->bad) : 0;
+}
+
+/* ---------- analysis shared by classify and train ---------- */
+
+struct analysis {
+    struct tri_stream st;
+    struct tri_matches m;
+    struct tri_feats f;
+};
+
+static enum td_err analyse(const struct triage *t, struct arena *a, const char *text, size_t len,
+                           struct analysis *an)
+{
+    enum td_err rc = tri_stream_build(a, t->tc, text, len, &an->st);
+    if (rc == TD_OK)
+        rc = tri_lexicon_match(t->lex, a, &an->st, text, len, &an->m);
+    if (rc == TD_OK)
+        rc = tri_features(a, &an->st, &an->m, t->lex, &an->f);
+    return rc;
+}
+
+/* ---------- the verdict ---------- */
+
+enum { CRIT_NONE = 0, CRIT_AMBIG_FOLDED, CRIT_FOLDED, CRIT_EXACT };
+
+struct agg {
+    double catw[TRIAGE_NCAT];
+    uint32_t flags;        /* union of flags of active phrases */
+    uint32_t exact_flags;  /* ... of those matched on written forms */
+    int crit[TRIAGE_NCAT]; /* strongest critical match per category */
+    int crit_nocat;        /* strongest critical match without a category */
+    int crit_max;
+    int negated; /* a critical/self-harm phrase was negated */
+    int folded_crit;
+    double strength; /* sum of positive weights, for the score */
+};
+
+static void aggregate(const struct triage *t, const struct analysis *an, struct agg *g)
+{
+    memset(g, 0, sizeof *g);
+    for (size_t j = 0; j < an->m.n; j++) {
+        const struct tri_match *mt = &an->m.v[j];
+        const struct tri_lex_entry *e = tri_lexicon_entry(t->lex, mt->entry);
+        if (mt->cancelled) {
+            if (mt->cancelled == 2)
+                g->negated = 1;
+            continue;
+        }
+        if (e->flags & (TRI_F(GUARD) | TRI_F(NEGATION)))
+            continue;
+        double w = e->weight;
+        if (mt->folded_only)
+            w *= (e->flags & TRI_F(AMBIGUOUS)) ? AMBIG_DISCOUNT : FOLD_DISCOUNT;
+        if (e->category >= 0)
+            g->catw[e->category] += w;
+        if (w > 0)
+            g->strength += w;
+        g->flags |= e->flags;
+        if (!mt->folded_only)
+            g->exact_flags |= e->flags;
+        if (e->flags & TRI_F(CRITICAL)) {
+            int lvl = !mt->folded_only                ? CRIT_EXACT
+                      : (e->flags & TRI_F(AMBIGUOUS)) ? CRIT_AMBIG_FOLDED
+                                                      : CRIT_FOLDED;
+            if (mt->folded_only)
+                g->folded_crit = 1;
+            int *slot = e->category >= 0 ? &g->crit[e->category] : &g->crit_nocat;
+            if (lvl > *slot)
+                *slot = lvl;
+            if (lvl > g->crit_max)
+                g->crit_max = lvl;
+        }
+    }
+}
+
+#define HAS(f) ((g->flags & TRI_F(f)) != 0)
+
+/* The category's urgency moved by what the text says; see the taxonomy's rules. */
+static enum triage_urgency urgency_rules(enum triage_category c, const struct agg *g, int *changed)
+{
+    enum triage_urgency u = usual[c];
+    int past = HAS(PAST) || HAS(RESOLVED);
+    int now = HAS(IMMINENCE) || HAS(DEADLINE) || HAS(ONGOING);
+    *changed = 1;
+    switch (c) {
+    case CAT_SELF_HARM:
+        return URG_CRITICAL;
+    case CAT_ONLINE_KIDNAPPING:
+        if (HAS(PREVENTIVE))
+            return URG_LOW;
+        if (past && !HAS(IMMINENCE))
+            return HAS(LOSS) || HAS(ONGOING) ? URG_HIGH : URG_LOW;
+        break;
+    case CAT_SEXTORTION:
+        if (HAS(RESOLVED) && !now)
+            return URG_LOW;
+        if (HAS(DEADLINE) || (HAS(IMMINENCE) && (HAS(PUBLISH) || HAS(CRITICAL))))
+            return URG_CRITICAL;
+        if (HAS(PAST) && !now)
+            return URG_MEDIUM;
+        return URG_HIGH;
+    case CAT_TRAFFICKING:
+        if (HAS(PREVENTIVE))
+            return URG_LOW;
+        if (g->crit_max >= CRIT_FOLDED || (HAS(TRAVEL) && HAS(IMMINENCE)))
+            return URG_CRITICAL;
+        if (past && !HAS(IMMINENCE))
+            return HAS(ONGOING) ? URG_MEDIUM : URG_LOW;
+        return URG_HIGH;
+    case CAT_SCAM:
+        if (HAS(RESOLVED))
+            return URG_LOW;
+        if (HAS(NOLOSS) && !HAS(LOSS))
+            return URG_MEDIUM;
+        if (HAS(PAST) && !now && !HAS(MONEY))
+            return URG_MEDIUM;
+        return URG_HIGH;
+    case CAT_IMPERSONATION:
+        if (HAS(RESOLVED) || (HAS(PAST) && !HAS(LOSS) && !now))
+            return URG_LOW;
+        if (HAS(NOLOSS) && !HAS(LOSS) && !HAS(DEADLINE))
+            return URG_MEDIUM;
+        return URG_HIGH;
+    case CAT_LOAN_HARASSMENT:
+        if (HAS(VIOLENCE))
+            return URG_CRITICAL;
+        if (past && !now && !HAS(CONTACTS))
+            return URG_LOW;
+        if (HAS(CONTACTS) || HAS(PUBLISH))
+            return URG_HIGH;
+        break;
+    case CAT_ACCOUNT_TAKEOVER:
+        if (HAS(RESOLVED))
+            return URG_LOW;
+        if (HAS(MISUSE) || HAS(LOSS) || (HAS(CREDENTIALS) && HAS(IMMINENCE)))
+            return URG_HIGH;
+        break;
+    case CAT_CYBERBULLYING:
+        if (HAS(VIOLENCE))
+            return URG_CRITICAL;
+        if (HAS(RESOLVED) && !now)
+            return URG_LOW;
+        break;
+    case CAT_PRIVACY_LEAK:
+        if (HAS(RESOLVED) && !now)
+            return URG_LOW;
+        if (HAS(INTIMATE))
+            return URG_HIGH;
+        break;
+    case CAT_HARMFUL_CONTENT:
+    case CAT_WELLBEING:
+        break;
+    case CAT_QUESTION:
+        return URG_LOW;
+    case CAT_OTHER:
+        if (HAS(HELP))
+            return URG_HIGH;
+        break;
+    }
+    *changed = 0;
+    return u;
+}
+
+static int add_reason(struct triage_verdict *v, int *n, const char *r)
+{
+    if (*n < 7)
+        v->reasons[(*n)++] = r;
+    v->reasons[*n] = NULL;
+    return 0;
+}
+
+static const char *signal_kind(uint32_t flags)
+{
+    static const int order[] = {TRI_FB_CRITICAL,  TRI_FB_ISOLATION, TRI_FB_RANSOM,
+                                TRI_FB_VIOLENCE,  TRI_FB_PUBLISH,   TRI_FB_DEADLINE,
+                                TRI_FB_IMMINENCE, TRI_FB_MONEY,     TRI_FB_LOSS,
+                                TRI_FB_PAST,      TRI_FB_RESOLVED,  TRI_FB_NEGATION};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (flags & (1u << order[i]))
+            return tri_flag_name(order[i]);
+    for (int b = 0; b < TRI_NFLAGS; b++)
+        if (flags & (1u << b))
+            return tri_flag_name(b);
+    return "phrase";
+}
+
+static enum td_err build_signals(const struct triage *t, struct arena *a, const char *text,
+                                 const struct analysis *an, const struct vn_entities *ents,
+                                 struct triage_verdict *v)
+{
+    size_t cap = an->m.n + ents->n;
+    v->signals = arena_calloc(a, cap ? cap : 1, sizeof *v->signals);
+    v->nsignals = 0;
+    if (v->signals == NULL)
+        return TD_ENOMEM;
+    for (size_t j = 0; j < an->m.n; j++) {
+        const struct tri_match *mt = &an->m.v[j];
+        const struct tri_lex_entry *e = tri_lexicon_entry(t->lex, mt->entry);
+        if (mt->cancelled || (e->flags & TRI_F(GUARD)))
+            continue;
+        struct triage_signal *s = &v->signals[v->nsignals++];
+        s->start = an->st.v[mt->first].start;
+        s->end = an->st.v[mt->last].end;
+        s->phrase.p = arena_strndup(a, text + s->start, s->end - s->start);
+        if (s->phrase.p == NULL)
+            return TD_ENOMEM;
+        s->phrase.len = s->end - s->start;
+        s->weight = e->weight;
+        s->category = e->category;
+        s->kind = signal_kind(e->flags);
+        s->folded_only = mt->folded_only;
+    }
+    for (size_t i = 0; i < ents->n; i++) {
+        const struct vn_entity *en = &ents->v[i];
+        if (en->host.len == 0 || !triage_host_is_bad(t, en->host.p, en->host.len))
+            continue;
+        struct triage_signal *s = &v->signals[v->nsignals++];
+        s->start = en->start;
+        s->end = en->end;
+        s->phrase.p = arena_strndup(a, text + en->start, en->end - en->start);
+        if (s->phrase.p == NULL)
+            return TD_ENOMEM;
+        s->phrase.len = en->end - en->start;
+        s->weight = 1.0;
+        s->category = CAT_SCAM;
+        s->kind = "blocklist";
+        s->folded_only = 0;
+    }
+    return TD_OK;
+}
+
+static int score_of(enum triage_urgency u, double strength, double conf)
+{
+    static const int lo[4] = {0, 25, 50, 75};
+    double x = 1.0 - exp(-strength / 6.0); /* 0..1 with the lexicon evidence */
+    double inside = 0.6 * x + 0.4 * conf;
+    int s = lo[u] + (int)lround(inside * 24.0);
+    if (s < lo[u])
+        s = lo[u];
+    if (s > lo[u] + 24 + (u == URG_CRITICAL ? 1 : 0))
+        s = lo[u] + 24 + (u == URG_CRITICAL ? 1 : 0);
+    return s;
+}
+
+enum td_err triage_classify(const struct triage *t, struct arena *a, const char *text, size_t len,
+                            struct triage_verdict *out)
+{
+    struct analysis an;
+    struct agg g;
+    double lc[TRIAGE_NCAT], lu[TRI_NURG];
+    int nr = 0;
+    memset(out, 0, sizeof *out);
+    enum td_err rc = vn_utf8_check(text, len);
+    if (rc)
+        return rc;
+    if (len > TRIAGE_TEXT_MAX)
+        len = TRIAGE_TEXT_MAX; /* callers bound input; classify the head of anything longer */
+    while (len > 0 && ((unsigned char)text[len - 1] & 0xC0) == 0x80)
+        len--; /* do not cut inside a character */
+    if (len > 0 && (unsigned char)text[len - 1] >= 0xC0)
+        len--;
+    rc = analyse(t, a, text, len, &an);
+    if (rc)
+        return rc;
+    rc = vn_extract_entities(a, text, len, &out->entities);
+    if (rc)
+        return rc;
+    aggregate(t, &an, &g);
+    tri_model_score(t->model, &an.f, lc, lu);
+
+    /* Category. */
+    int best = 0;
+    double bs = -1e300, second = -1e300;
+    for (int c = 0; c < TRIAGE_NCAT; c++) {
+        double s = (t->model ? NB_TEMPER * lc[c] : 0) + g.catw[c];
+        if (s > bs) {
+            second = bs;
+            bs = s;
+            best = c;
+        } else if (s > second) {
+            second = s;
+        }
+    }
+    if (g.crit[CAT_SELF_HARM] >= CRIT_FOLDED) {
+        if (best != CAT_SELF_HARM)
+            add_reason(out, &nr, "self_harm_first");
+        best = CAT_SELF_HARM;
+    } else if ((g.flags & TRI_F(ISOLATION)) && (g.flags & TRI_F(RANSOM)) &&
+               best != CAT_ONLINE_KIDNAPPING && best != CAT_TRAFFICKING) {
+        add_reason(out, &nr, "kidnapping_script");
+        best = CAT_ONLINE_KIDNAPPING;
+    }
+    out->category = (enum triage_category)best;
+
+    /* Urgency. */
+    int changed = 0;
+    enum triage_urgency u = urgency_rules(out->category, &g, &changed);
+    if (changed)
+        add_reason(out, &nr, "category_rules");
+    int nbu = 0;
+    for (int i = 1; i < TRI_NURG; i++)
+        if (lu[i] > lu[nbu])
+            nbu = i;
+    if (!changed && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT && nbu != (int)u) {
+        u = (enum triage_urgency)nbu;
+        add_reason(out, &nr, "model_urgency");
+    }
+    int calm = (g.exact_flags & (TRI_F(RESOLVED) | TRI_F(PREVENTIVE))) &&
+               !(g.exact_flags & TRI_F(IMMINENCE));
+    if (g.crit_max == CRIT_EXACT && u < URG_CRITICAL &&
+        (!calm || g.crit[CAT_SELF_HARM] == CRIT_EXACT)) {
+        u = URG_CRITICAL;
+        add_reason(out, &nr, "critical_signal");
+    }
+    if (g.folded_crit) {
+        out->needs_review = 1;
+        if (u < URG_HIGH) {
+            u = URG_HIGH;
+            add_reason(out, &nr, "folded_critical_signal");
+        }
+    }
+    if ((g.flags & TRI_F(HELP)) && u < URG_HIGH) {
+        u = URG_HIGH;
+        add_reason(out, &nr, "cry_for_help");
+    }
+    if (out->category == CAT_SELF_HARM)
+        u = URG_CRITICAL;
+    out->urgency = u;
+    if (g.negated) {
+        out->needs_review = 1;
+        add_reason(out, &nr, "negated_critical");
+    }
+    double conf = exp(lc[best]);
+    if (t->model && conf < 0.5 && bs - second < 1.0)
+        add_reason(out, &nr, "low_confidence");
+    out->score = score_of(u, g.strength, t->model ? conf : 0.5);
+
+    return build_signals(t, a, text, &an, &out->entities, out);
+}
+
+/* ---------- training ---------- */
+
+enum td_err triage_train(const struct triage_inputs *in, const struct triage_example *ex, size_t n,
+                         int min_df, char **model, size_t *model_len, char *err, size_t errlen)
+{
+    struct triage_inputs lin = *in;
+    struct triage *t = NULL;
+    struct tri_trainer *tr = NULL;
+    struct sb out;
+    struct arena a;
+    sb_init(&out, 64u << 20);
+    arena_init(&a, 0);
+    *model = NULL;
+    *model_len = 0;
+    lin.model = NULL;
+    lin.model_len = 0;
+    lin.blocklist = NULL;
+    lin.blocklist_len = 0;
+    enum td_err rc = triage_load(&lin, &t, err, errlen);
+    if (rc)
+        goto out;
+    tr = tri_trainer_new();
+    if (tr == NULL) {
+        rc = TD_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct analysis an;
+        rc = vn_utf8_check(ex[i].text, ex[i].len);
+        if (rc == TD_OK)
+            rc = analyse(t, &a, ex[i].text, ex[i].len, &an);
+        if (rc == TD_OK)
+            rc = tri_trainer_add(tr, &an.f, ex[i].category, ex[i].urgency);
+        if (rc) {
+            if (err && errlen)
+                snprintf(err, errlen, "example %zu: %s", i + 1, td_err_code(rc));
+            goto out;
+        }
+        arena_free(&a);
+    }
+    rc = tri_trainer_write(tr, min_df, &out);
+    if (rc == TD_OK) {
+        *model_len = out.len;
+        *model = sb_take(&out);
+    }
+out:
+    arena_free(&a);
+    sb_free(&out);
+    tri_trainer_free(tr);
+    triage_free(t);
+    return rc;
+}
