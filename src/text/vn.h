@@ -62,18 +62,26 @@ void vn_teencode_free(struct vn_teencode *tc);
 /* ---------- tokens ---------- */
 
 enum vn_tok_kind {
-    VN_TOK_WORD = 1,  /* letters (a syllable, or a Latin word such as "ok", "facebook") */
-    VN_TOK_NUMBER,    /* digits, possibly with . , separators inside ("2.000.000", "1,5") */
-    VN_TOK_SYMBOL,    /* emoji and other symbols, kept so signals like "😭" can be weighted */
+    VN_TOK_WORD = 1, /* letters (a syllable, or a Latin word such as "ok", "facebook") */
+    VN_TOK_NUMBER,   /* digits, possibly with . , separators inside ("2.000.000", "1,5") */
+    VN_TOK_SYMBOL,   /* emoji and other symbols, kept so signals like "😭" can be weighted */
 };
 
 struct vn_token {
     enum vn_tok_kind kind;
     struct vn_str acc;  /* normal form of the token (NUL-terminated) */
     struct vn_str fold; /* folded form (NUL-terminated) */
-    struct vn_str exp;  /* teencode expansion in normal form, e.g. "không", "số tài khoản"; may
-                           contain spaces; equals acc when the token is not teencode */
-    size_t start, end;  /* byte span [start, end) in the ORIGINAL input */
+    struct vn_str exp; /* teencode expansion in normal form, e.g. "không", "số tài khoản"; may
+                          contain spaces; equals acc when the token is not teencode; empty
+                          (len 0) for the 2nd.. token of a phrase whose whole expansion went to
+                          its first token */
+    size_t start, end; /* byte span [start, end) in the ORIGINAL input */
+    /* Added after the first cut: */
+    struct vn_str xfold; /* folded form of exp (== fold when the token is not teencode) */
+    struct vn_str alt;   /* other senses the teencode map gives an ambiguous token without
+                            rewriting it ("cu" -> "cặc", "phò" -> "đĩ"), normal form, may contain
+                            spaces, several senses joined by '|'; {NULL, 0} if none. Use it for
+                            features (profanity), never as the meaning of the token. */
 };
 
 struct vn_tokens {
@@ -94,16 +102,16 @@ enum td_err vn_tokenize(struct arena *a, const struct vn_teencode *tc, const cha
 /* ---------- entities ---------- */
 
 enum vn_entity_kind {
-    VN_ENT_PHONE = 1, /* value: E.164, "+84912345678" */
-    VN_ENT_URL,       /* value: canonical URL without scheme: "host/path?kept=params";
-                         host lower-case, punycode, no "www.", tracking params and trailing dots
-                         stripped. host: the canonical host. */
-    VN_ENT_DOMAIN,    /* a bare domain written without scheme or path: value == host */
+    VN_ENT_PHONE = 1,    /* value: E.164, "+84912345678" */
+    VN_ENT_URL,          /* value: canonical URL without scheme: "host/path?kept=params";
+                            host lower-case, punycode, no "www.", tracking params and trailing dots
+                            stripped. host: the canonical host. */
+    VN_ENT_DOMAIN,       /* a bare domain written without scheme or path: value == host */
     VN_ENT_BANK_ACCOUNT, /* value: digits only */
-    VN_ENT_MONEY,     /* value: decimal đồng as text; amount: the integer */
-    VN_ENT_SOCIAL,    /* value: "platform:handle", e.g. "facebook:ctsv.caodang.hotro",
-                         "zalo:+84912345678", "tiktok:@name", "telegram:@name" */
-    VN_ENT_EMAIL,     /* value: lower-cased address */
+    VN_ENT_MONEY,        /* value: decimal đồng as text; amount: the integer */
+    VN_ENT_SOCIAL,       /* value: "platform:handle", e.g. "facebook:ctsv.caodang.hotro",
+                            "zalo:+84912345678", "tiktok:@name", "telegram:@name" */
+    VN_ENT_EMAIL,        /* value: lower-cased address */
 };
 
 struct vn_entity {
