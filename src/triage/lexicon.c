@@ -9,21 +9,18 @@
  *   PHRASE    Vietnamese written with its marks, syllables separated by spaces ("tự tử",
  *             "thuê phòng khách sạn"). It is normalised exactly like report text (src/text: NFC,
  *             casefold, one tone placement), so "Tự Tử" and "tự tử" are the same entry. A
- *             syllable written "#" matches any number ("trong # tiếng" matches "trong 2 tiếng",
- *             "12h" is "#" then "h"). At most 8 syllables. An entry matches a run of report
- *             words (after teencode expansion) either on the normal forms, or on the folded
- *             forms (marks stripped, đ -> d) when every report word that differs from the
- *             phrase was typed without marks: "tu tu" matches "tự tử" folded-only, "từ từ"
- *             (typed with other marks) does not.
- *   CATEGORY  a taxonomy code (data/triage/taxonomy) the phrase is evidence for, or "-".
- *   WEIGHT    a decimal number in [-10, 10]: log-odds added to CATEGORY's score when the phrase
- *             fires (and, scaled, to the risk score).
- *   FLAGS     "-" or a comma-separated list of:
- *     critical       alone enough for urgency critical (suicide plan/means, farewell, isolation
- *                    order, ransom, armed threat). Folded-only: at least high + needs_review.
- *     imminence      happening now or very soon ("đang", "ngay bây giờ", "tối nay").
- *     isolation      an isolation/secrecy order ("không được nói với ai", "tắt máy").
- *     money          money being asked for or moved ("chuyển khoản", "nạp tiền", "stk").
+ *             syllable written "<n>" matches any number ("trong <n> tiếng" matches "trong 2
+ *             tiếng"; "12h" is a number then "h"). At most 8 syllables. An entry matches a run of
+ * report words (after teencode expansion) either on the normal forms, or on the folded forms (marks
+ * stripped, đ -> d) when every report word that differs from the phrase was typed without marks:
+ * "tu tu" matches "tự tử" folded-only, "từ từ" (typed with other marks) does not. CATEGORY  a
+ * taxonomy code (data/triage/taxonomy) the phrase is evidence for, or "-". WEIGHT    a decimal
+ * number in [-10, 10]: log-odds added to CATEGORY's score when the phrase fires (and, scaled, to
+ * the risk score). FLAGS     "-" or a comma-separated list of: critical       alone enough for
+ * urgency critical (suicide plan/means, farewell, isolation order, ransom, armed threat).
+ * Folded-only: at least high + needs_review. imminence      happening now or very soon ("đang",
+ * "ngay bây giờ", "tối nay"). isolation      an isolation/secrecy order ("không được nói với ai",
+ * "tắt máy"). money          money being asked for or moved ("chuyển khoản", "nạp tiền", "stk").
  *     loss           money already lost or sent ("bị lừa mất", "đã chuyển").
  *     noloss         nothing lost yet ("chưa chuyển", "chưa mất tiền").
  *     deadline       a deadline ("trước # giờ", "trong # tiếng", "hạn").
@@ -176,7 +173,7 @@ static char *trim(char *s)
     return s;
 }
 
-/* Normal and folded syllables of a phrase; "#" stays "#". */
+/* Normal and folded syllables of a phrase; "<n>" becomes "#", the number item. */
 static enum td_err phrase_tokens(struct arena *a, const char *ph, struct vn_str *acc,
                                  struct vn_str *fold, size_t *ntok, char *why, size_t whylen)
 {
@@ -191,7 +188,7 @@ static enum td_err phrase_tokens(struct arena *a, const char *ph, struct vn_str 
             q++;
         if (q == p)
             break;
-        if (q - p == 1 && *p == '#') {
+        if (q - p == 3 && memcmp(p, "<n>", 3) == 0) {
             if (n == LEX_MAX_TOK) {
                 seterr(why, whylen, "phrase longer than %d syllables", LEX_MAX_TOK);
                 return TD_EINVAL;
@@ -599,10 +596,12 @@ enum td_err tri_lexicon_match(const struct tri_lexicon *lx, struct arena *a,
                 continue;
             if (je->flags & (TRI_F(NEGATION) | TRI_F(GUARD)))
                 continue;
+            /* It starts after the negation (or inside it, running past its end: "không có ý
+             * nghĩ" + "ý nghĩ tự hại") and within 4 words of its end. */
             size_t f = out->v[j].first;
-            if (f <= nl || f > nl + 4)
+            if (f <= out->v[g].first || out->v[j].last <= nl || f > nl + 4)
                 continue;
-            size_t from = st->v[nl].end, to = st->v[f].start;
+            size_t from = st->v[nl].end, to = f > nl ? st->v[f].start : from;
             if (to > len)
                 to = len;
             if (from < to && sentence_break(text, from, to))

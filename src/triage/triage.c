@@ -26,6 +26,10 @@
 
 #include "triage/internal.h"
 
+/* Entity extraction lands in src/text after the rest of the text module: until then the link
+ * must not fail, so the reference is weak and a missing extractor yields no entities. */
+#pragma weak vn_extract_entities
+
 #define TRIAGE_TEXT_MAX (64u * 1024u)
 
 /* Combination constants, tuned by 5-fold cross-validation on the dev corpus. */
@@ -265,7 +269,8 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_TRAFFICKING:
         if (HAS(PREVENTIVE))
             return URG_LOW;
-        if (g->crit_max >= CRIT_FOLDED || (HAS(TRAVEL) && HAS(IMMINENCE)))
+        if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) ||
+            (HAS(TRAVEL) && HAS(IMMINENCE)))
             return URG_CRITICAL;
         if (past && !HAS(IMMINENCE))
             return HAS(ONGOING) ? URG_MEDIUM : URG_LOW;
@@ -425,9 +430,11 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     rc = analyse(t, a, text, len, &an);
     if (rc)
         return rc;
-    rc = vn_extract_entities(a, text, len, &out->entities);
-    if (rc)
-        return rc;
+    if (vn_extract_entities) {
+        rc = vn_extract_entities(a, text, len, &out->entities);
+        if (rc)
+            return rc;
+    }
     aggregate(t, &an, &g);
     tri_model_score(t->model, &an.f, lc, lu);
 
@@ -464,7 +471,8 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     for (int i = 1; i < TRI_NURG; i++)
         if (lu[i] > lu[nbu])
             nbu = i;
-    if (!changed && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT && nbu != (int)u) {
+    if (!changed && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT && nbu != (int)u &&
+        nbu != URG_CRITICAL) {
         u = (enum triage_urgency)nbu;
         add_reason(out, &nr, "model_urgency");
     }
