@@ -745,6 +745,10 @@ void http_server_stop(struct http_server *s, unsigned drain_ms)
         return;
     atomic_store(&s->stopping, 1);
     MHD_socket lfd = MHD_quiesce_daemon(s->d);
+    /* Refuse new connections at once instead of leaving them in the backlog: shutdown() stops
+     * a listening socket on Linux without freeing its descriptor, which MHD may still name. */
+    if (lfd != MHD_INVALID_SOCKET)
+        shutdown(lfd, SHUT_RDWR);
     int64_t deadline = td_mono_ns() + (int64_t)drain_ms * 1000000;
     while (atomic_load(&s->inflight) > 0 && td_mono_ns() < deadline) {
         struct timespec ts = {0, 10 * 1000000};

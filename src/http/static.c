@@ -152,7 +152,7 @@ struct MHD_Response *http_static_response(const char *root, const char *path,
         goto out;
     }
     if (MHD_add_response_header(r, "ETag", etag) != MHD_YES ||
-        MHD_add_response_header(r, "Content-Type", http_content_type(real)) != MHD_YES ||
+        MHD_add_response_header(r, "Content-Type", http_content_type(cand)) != MHD_YES ||
         MHD_add_response_header(r, "Cache-Control", "no-cache") != MHD_YES) {
         MHD_destroy_response(r);
         r = NULL;
