@@ -543,6 +543,16 @@ enum td_err tri_lexicon_match(const struct tri_lexicon *lx, struct arena *a,
                             dup = 1;
                     if (dup)
                         continue;
+                    /* An ambiguous phrase typed without marks is as uncertain as a folded
+                     * match even when the phrase itself has no marks ("vay": vay or vậy). */
+                    if (v == 1 && (e->flags & TRI_F(AMBIGUOUS))) {
+                        int unmarked = 1;
+                        for (size_t q = i; q <= i + k; q++)
+                            if (st->v[q].marked)
+                                unmarked = 0;
+                        if (unmarked)
+                            v = 2;
+                    }
                     struct tri_match mt = {(uint32_t)ei, (uint32_t)i, (uint32_t)(i + k), v == 2, 0};
                     enum td_err rc = add_match(a, out, &cap, mt);
                     if (rc)

@@ -42,6 +42,12 @@
 #ifndef AMBIG_DISCOUNT
 #define AMBIG_DISCOUNT 0.3
 #endif
+#ifndef MIN_EVIDENCE
+#define MIN_EVIDENCE 1.0
+#endif
+#ifndef MIN_SELF_HARM
+#define MIN_SELF_HARM 2.0
+#endif
 #ifndef NB_URG_CONFIDENT
 #define NB_URG_CONFIDENT 0.90
 #endif
@@ -200,7 +206,14 @@ struct agg {
     int negated; /* a critical/self-harm phrase was negated */
     int folded_crit;
     double strength; /* sum of positive weights, for the score */
+    double evidence; /* weight of phrases that say what happened (category or harm flags) */
 };
+
+/* Flags that say something harmful happened, as opposed to time or tone. */
+#define EVIDENCE_FLAGS                                                                             \
+    (TRI_F(CRITICAL) | TRI_F(MONEY) | TRI_F(LOSS) | TRI_F(DEADLINE) | TRI_F(PUBLISH) |             \
+     TRI_F(INTIMATE) | TRI_F(VIOLENCE) | TRI_F(RANSOM) | TRI_F(ISOLATION) | TRI_F(HELP) |          \
+     TRI_F(CREDENTIALS) | TRI_F(TRAVEL) | TRI_F(MISUSE) | TRI_F(CONTACTS))
 
 static void aggregate(const struct triage *t, const struct analysis *an, struct agg *g)
 {
@@ -216,6 +229,10 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
         if (e->flags & (TRI_F(GUARD) | TRI_F(NEGATION)))
             continue;
         double w = e->weight;
+        if ((e->category >= 0 || (e->flags & EVIDENCE_FLAGS)) && !mt->folded_only)
+            g->evidence += e->weight;
+        else if (e->category >= 0 || (e->flags & EVIDENCE_FLAGS))
+            g->evidence += e->weight * FOLD_DISCOUNT;
         if (mt->folded_only)
             w *= (e->flags & TRI_F(AMBIGUOUS)) ? AMBIG_DISCOUNT : FOLD_DISCOUNT;
         if (e->category >= 0)
@@ -460,6 +477,28 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         add_reason(out, &nr, "kidnapping_script");
         best = CAT_ONLINE_KIDNAPPING;
     }
+    /* Nothing in the lexicon says what happened: ordinary chatter, or a report in words the
+     * lexicon does not know. The model alone may name the category, but not self-harm (which
+     * would force critical) and not above medium urgency; a human reviews it. */
+    int no_evidence = g.evidence < MIN_EVIDENCE;
+    int weak_self_harm = best == CAT_SELF_HARM && g.crit[CAT_SELF_HARM] == CRIT_NONE &&
+                         g.catw[CAT_SELF_HARM] < MIN_SELF_HARM;
+    if (weak_self_harm) {
+        out->needs_review = 1;
+        add_reason(out, &nr, "weak_self_harm");
+    }
+    if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM) {
+        int alt = CAT_OTHER;
+        double as = -1e300;
+        for (int c = 1; c < TRIAGE_NCAT; c++) {
+            double s = (t->model ? NB_TEMPER * lc[c] : 0) + g.catw[c];
+            if (s > as) {
+                as = s;
+                alt = c;
+            }
+        }
+        best = alt;
+    }
     out->category = (enum triage_category)best;
 
     /* Urgency. */
@@ -493,6 +532,11 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     if ((g.flags & TRI_F(HELP)) && u < URG_HIGH) {
         u = URG_HIGH;
         add_reason(out, &nr, "cry_for_help");
+    }
+    if (no_evidence && g.crit_max == CRIT_NONE && u > URG_MEDIUM) {
+        u = URG_MEDIUM;
+        out->needs_review = 1;
+        add_reason(out, &nr, "no_signal");
     }
     if (out->category == CAT_SELF_HARM)
         u = URG_CRITICAL;
