@@ -6,17 +6,22 @@
 #include <string.h>
 
 #define GROUP 8
-#define MILLI 1000 /* tokens are counted in thousandths */
 
+/*
+ * The bucket is kept as GCRA (the "generic cell rate algorithm" of ATM networks, as in
+ * redis-cell): one theoretical arrival time per key. Each allowed event pushes it by the
+ * emission interval T = window / limit; an event is refused when the arrival time is more than
+ * the burst tolerance (limit - 1) * T ahead of now. Times are microseconds, so nothing is lost
+ * to rounding however often a key is hit.
+ */
 struct slot {
-    uint64_t h;      /* key hash; 0 = free */
-    int64_t last_ms; /* time of the last refill */
-    uint64_t tokens; /* thousandths of a token */
+    uint64_t h;     /* key hash; 0 = free */
+    int64_t tat_us; /* theoretical arrival time */
 };
 
 struct ratelimit {
-    unsigned limit;
-    unsigned window_s;
+    int64_t t_us;   /* emission interval */
+    int64_t tau_us; /* burst tolerance */
     size_t ngroups; /* power of two */
     unsigned char hkey[crypto_shorthash_KEYBYTES];
     pthread_mutex_t *locks; /* one per group */
@@ -33,8 +38,10 @@ struct ratelimit *ratelimit_new(unsigned limit, unsigned window_s, size_t max_ke
     size_t groups = 1;
     while (groups * GROUP < max_keys && groups < ((size_t)1 << 24))
         groups <<= 1;
-    rl->limit = limit;
-    rl->window_s = window_s;
+    rl->t_us = (int64_t)window_s * 1000000 / (int64_t)limit;
+    if (rl->t_us < 1)
+        rl->t_us = 1;
+    rl->tau_us = rl->t_us * ((int64_t)limit - 1);
     rl->ngroups = groups;
     rl->slots = calloc(groups * GROUP, sizeof *rl->slots);
     rl->locks = calloc(groups, sizeof *rl->locks);
@@ -62,21 +69,6 @@ void ratelimit_free(struct ratelimit *rl)
     free(rl);
 }
 
-/* Tokens (thousandths) of s at now, refilled at limit per window and capped at limit. */
-static uint64_t refilled(const struct ratelimit *rl, const struct slot *s, int64_t now_ms)
-{
-    uint64_t cap = (uint64_t)rl->limit * MILLI;
-    if (now_ms <= s->last_ms)
-        return s->tokens;
-    uint64_t dt = (uint64_t)(now_ms - s->last_ms);
-    /* tokens gained = dt ms * limit / (window_s * 1000 ms), in thousandths = dt * limit / window */
-    uint64_t window = rl->window_s;
-    if (dt > window * 1000u * 2u)
-        return cap; /* long idle: full (and no overflow below) */
-    uint64_t t = s->tokens + dt * rl->limit / window;
-    return t > cap ? cap : t;
-}
-
 enum td_err ratelimit_hit(struct ratelimit *rl, const void *key, size_t len, int64_t now_ms,
                           unsigned *retry_after_s)
 {
@@ -90,7 +82,7 @@ enum td_err ratelimit_hit(struct ratelimit *rl, const void *key, size_t len, int
         h = 1;
     size_t g = (size_t)(h >> 32) & (rl->ngroups - 1);
     struct slot *grp = &rl->slots[g * GROUP];
-    uint64_t cap = (uint64_t)rl->limit * MILLI;
+    int64_t now = now_ms * 1000;
     enum td_err rc = TD_OK;
 
     pthread_mutex_lock(&rl->locks[g]);
@@ -98,39 +90,30 @@ enum td_err ratelimit_hit(struct ratelimit *rl, const void *key, size_t len, int
     for (size_t i = 0; i < GROUP && s == NULL; i++)
         if (grp[i].h == h)
             s = &grp[i];
-    /* A new key takes a free slot, else a full bucket (nothing to remember), else the slot
-     * idle longest. */
-    for (size_t i = 0; i < GROUP && s == NULL && victim == NULL; i++)
-        if (grp[i].h == 0)
-            victim = &grp[i];
-    for (size_t i = 0; i < GROUP && s == NULL && victim == NULL; i++)
-        if (refilled(rl, &grp[i], now_ms) >= cap)
-            victim = &grp[i];
-    for (size_t i = 0; i < GROUP && s == NULL && victim == NULL; i++) {
-        victim = &grp[0];
-        for (size_t j = 1; j < GROUP; j++)
-            if (grp[j].last_ms < victim->last_ms)
-                victim = &grp[j];
-    }
     if (s == NULL) {
+        /* A new key takes a free slot, else a full bucket (nothing to remember), else the one
+         * whose bucket will be full soonest. */
+        for (size_t i = 0; i < GROUP && victim == NULL; i++)
+            if (grp[i].h == 0 || grp[i].tat_us <= now)
+                victim = &grp[i];
+        if (victim == NULL) {
+            victim = &grp[0];
+            for (size_t i = 1; i < GROUP; i++)
+                if (grp[i].tat_us < victim->tat_us)
+                    victim = &grp[i];
+        }
         s = victim;
         s->h = h;
-        s->tokens = cap;
-        s->last_ms = now_ms;
-    } else {
-        s->tokens = refilled(rl, s, now_ms);
-        if (now_ms > s->last_ms)
-            s->last_ms = now_ms;
+        s->tat_us = now;
     }
-    if (s->tokens >= MILLI) {
-        s->tokens -= MILLI;
-    } else {
-        /* ms until one whole token: (MILLI - tokens) thousandths at limit/window per ms */
-        uint64_t need = MILLI - s->tokens;
-        uint64_t ms = (need * rl->window_s + rl->limit - 1) / rl->limit;
-        uint64_t secs = (ms + 999) / 1000;
-        *retry_after_s = secs == 0 ? 1 : (unsigned)secs;
+    int64_t tat = s->tat_us > now ? s->tat_us : now;
+    if (tat - now > rl->tau_us) {
+        int64_t wait_us = tat - rl->tau_us - now;
+        int64_t secs = (wait_us + 999999) / 1000000;
+        *retry_after_s = secs < 1 ? 1 : (unsigned)secs;
         rc = TD_ELIMIT;
+    } else {
+        s->tat_us = tat + rl->t_us;
     }
     pthread_mutex_unlock(&rl->locks[g]);
     return rc;

@@ -1,6 +1,6 @@
 /*
  * A per-key rate limiter: a token bucket per key ("limit events per window, bursts up to
- * limit"), thread-safe, in bounded memory.
+ * limit", kept as GCRA: one timestamp per key), thread-safe, in bounded memory.
  *
  * Keys are hashed with SipHash under a random per-process key (libsodium crypto_shorthash), so
  * no key text (addresses, usernames) is kept and an attacker cannot aim keys at one slot.

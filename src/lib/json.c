@@ -129,7 +129,8 @@ enum td_err td_json_parse(const char *buf, size_t len, unsigned max_depth, json_
     json_error_t je;
     json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (v == NULL) {
-        if (json_error_code(&je) == json_error_out_of_memory)
+        /* jansson leaves the text empty on some allocation failures (lexer buffers) */
+        if (json_error_code(&je) == json_error_out_of_memory || je.text[0] == '\0')
             return TD_ENOMEM;
         err->line = je.line > 0 ? je.line : 1;
         err->column = je.column > 0 ? je.column : 1;
