@@ -311,9 +311,11 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
             return URG_CRITICAL;
         if (past && !now && !HAS(CONTACTS))
             return URG_LOW;
+        /* High when the lender turns on the student's contacts or publishes; reminders to the
+         * student alone are medium. */
         if (HAS(CONTACTS) || HAS(PUBLISH))
             return URG_HIGH;
-        break;
+        return URG_MEDIUM;
     case CAT_ACCOUNT_TAKEOVER:
         if (HAS(RESOLVED))
             return URG_LOW;
