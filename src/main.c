@@ -16,6 +16,13 @@ static const struct command commands[] = {
     {"serve", cmd_serve,
      "serve [--data DIR] [--listen ADDR:PORT] [--config FILE] [--check-config]"},
     {"triage", cmd_triage, "triage [--jsonl] [--blocklist FILE] | train | eval   classify text"},
+    {"institution", cmd_institution, "institution add CODE NAME [--students N] [--staff N]"},
+    {"user", cmd_user,
+     "user add USERNAME --role ROLE [--institution CODE] --password-file FILE|- | disable USERNAME"},
+    {"import", cmd_import, "import FILE.jsonl --institution CODE   bulk intake of reports"},
+    {"audit", cmd_audit, "audit verify                 check the audit hash chain"},
+    {"blocklist", cmd_blocklist, "blocklist import FILE --source NAME   known-bad domains"},
+    {"demo", cmd_demo, "demo                         demo institution, accounts and reports"},
 };
 
 static void usage(FILE *f)

@@ -9,6 +9,12 @@
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
+int cmd_institution(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_blocklist(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /** Print a one-line usage error "tongdai: <msg>" and return 2. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -29,6 +29,8 @@ void config_defaults(struct td_config *c)
     c->sla_minutes[2] = 24 * 60; /* medium */
     c->sla_minutes[3] = 72 * 60; /* low */
     c->session_ttl_min = 8 * 60;
+    c->pwhash_ops = 2;
+    c->pwhash_mem_kib = 64 * 1024;
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -103,6 +105,8 @@ static const struct key keys[] = {
     U("sla.medium_minutes", sla_minutes[2], 100000),
     U("sla.low_minutes", sla_minutes[3], 100000),
     U("session.ttl_minutes", session_ttl_min, 100000),
+    U("auth.pwhash_ops", pwhash_ops, 16),
+    U("auth.pwhash_mem_kib", pwhash_mem_kib, 4 * 1024 * 1024),
 };
 #undef U
 

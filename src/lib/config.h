@@ -36,6 +36,10 @@ struct td_config {
     /* first-response targets in minutes: critical, high, medium, low */
     unsigned sla_minutes[4];
     unsigned session_ttl_min; /* idle session lifetime */
+
+    /* argon2id cost for new password hashes (verification reads the cost from the hash) */
+    unsigned pwhash_ops;     /* passes; default 2 (libsodium OPSLIMIT_INTERACTIVE) */
+    unsigned pwhash_mem_kib; /* memory in KiB; default 65536 (MEMLIMIT_INTERACTIVE) */
 };
 
 /** Fill with built-in defaults. */

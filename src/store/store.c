@@ -13,17 +13,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/log.h"
-
-#define STORE_MAX_CONNS 256
-
-struct store {
-    char db_path[PATH_MAX];
-    unsigned char key[STORE_KEY_BYTES];
-    pthread_key_t tls;
-    pthread_mutex_t mu;
-    struct db *conns[STORE_MAX_CONNS]; /* every connection opened, closed by store_close */
-    size_t nconns;
-};
+#include "store/internal.h"
 
 static int join(char *out, size_t n, const char *dir, const char *name)
 {
@@ -183,6 +173,10 @@ enum td_err store_open(const char *dir, struct store **out, char *err, size_t er
         goto fail;
     }
     pthread_mutex_init(&st->mu, NULL);
+    pthread_mutex_init(&st->wmu, NULL);
+    pthread_cond_init(&st->wcond, NULL);
+    pthread_cond_init(&st->wdone, NULL);
+    store_derive_keys(st);
     st->conns[st->nconns++] = db;
     pthread_setspecific(st->tls, db);
     *out = st;
@@ -229,6 +223,7 @@ void store_close(struct store *st)
 {
     if (st == NULL)
         return;
+    store_writer_stop(st);
     pthread_mutex_lock(&st->mu);
     for (size_t i = 0; i < st->nconns; i++)
         db_close(st->conns[i]);
@@ -236,6 +231,9 @@ void store_close(struct store *st)
     pthread_mutex_unlock(&st->mu);
     pthread_key_delete(st->tls);
     pthread_mutex_destroy(&st->mu);
-    sodium_memzero(st->key, sizeof st->key);
+    pthread_mutex_destroy(&st->wmu);
+    pthread_cond_destroy(&st->wcond);
+    pthread_cond_destroy(&st->wdone);
+    sodium_memzero(st, sizeof *st);
     free(st);
 }

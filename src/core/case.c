@@ -1,0 +1,902 @@
+#include "core/case.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/privacy.h"
+#include "lib/json.h"
+#include "lib/timeutil.h"
+#include "text/vn.h"
+#include "triage/triage.h"
+
+#define CODE_ATTEMPTS 8 /* fresh codes to draw on a collision (2^40 codes: never in practice) */
+
+static const char *const channels[] = {"web", "chat", "phone", "email", "api"};
+
+int case_channel_ok(const char *s)
+{
+    for (size_t i = 0; s && i < sizeof channels / sizeof channels[0]; i++)
+        if (strcmp(s, channels[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int present(const char *s)
+{
+    return s != NULL && *s != '\0';
+}
+
+/* NFC of a required text field with 1..max characters (not only white space). */
+static enum td_err text_field(struct arena *a, const char *s, size_t len, long max,
+                              const char *field, struct vn_str *out, struct core_fail *f)
+{
+    if (s == NULL)
+        return core_fail_set(f, TD_EINVAL, field, "required");
+    if (vn_utf8_check(s, len) != TD_OK)
+        return core_fail_set(f, TD_EUTF8, field, "invalid_utf8");
+    enum td_err rc = vn_nfc(a, s, len, out);
+    if (rc)
+        return rc == TD_EUTF8 ? core_fail_set(f, rc, field, "invalid_utf8") : rc;
+    size_t i = 0;
+    while (i < out->len &&
+           (out->p[i] == ' ' || out->p[i] == '\t' || out->p[i] == '\n' || out->p[i] == '\r'))
+        i++;
+    if (i == out->len)
+        return core_fail_set(f, TD_EINVAL, field, "required");
+    if ((long)vn_utf8_count(out->p, out->len) > max)
+        return core_fail_set(f, TD_EINVAL, field, "too_long");
+    return TD_OK;
+}
+
+/* ---------- intake ---------- */
+
+static int linkable(enum vn_entity_kind k, const char *value)
+{
+    switch (k) {
+    case VN_ENT_PHONE:
+    case VN_ENT_BANK_ACCOUNT:
+    case VN_ENT_SOCIAL:
+    case VN_ENT_EMAIL:
+        return 1;
+    case VN_ENT_URL:
+        return strchr(value, '/') != NULL; /* a bare host ("facebook.com") links everything */
+    case VN_ENT_DOMAIN:
+    case VN_ENT_MONEY:
+        return 0;
+    }
+    return 0;
+}
+
+/* {"signals":[...],"reasons":[...]} of a verdict, in the arena. */
+static const char *signals_json(struct arena *a, const struct triage_verdict *v)
+{
+    json_t *root = json_object(), *sig = json_array(), *rs = json_array();
+    const char *out = NULL;
+    if (!root || !sig || !rs)
+        goto out;
+    for (size_t i = 0; i < v->nsignals; i++) {
+        const struct triage_signal *s = &v->signals[i];
+        json_t *o = json_pack(
+            "{s:s%,s:I,s:I,s:f,s:s?,s:s,s:b}", "phrase", s->phrase.p ? s->phrase.p : "",
+            s->phrase.p ? s->phrase.len : 0, "start", (json_int_t)s->start, "end",
+            (json_int_t)s->end, "weight", s->weight, "category",
+            s->category >= 0 ? triage_category_code((enum triage_category)s->category) : NULL,
+            "kind", s->kind ? s->kind : "phrase", "folded_only", s->folded_only);
+        if (o == NULL || json_array_append_new(sig, o) != 0)
+            goto out;
+    }
+    for (size_t i = 0; i < 8 && v->reasons[i]; i++)
+        if (json_array_append_new(rs, json_string(v->reasons[i])) != 0)
+            goto out;
+    if (json_object_set(root, "signals", sig) || json_object_set(root, "reasons", rs))
+        goto out;
+    out = td_json_dump(a, root, NULL);
+out:
+    json_decref(sig);
+    json_decref(rs);
+    json_decref(root);
+    return out;
+}
+
+struct intake_job {
+    struct arena *a;
+    struct store_case *row;
+    const struct actor *by;
+    struct store_entity *ents;
+    size_t nents;
+    int64_t now;
+};
+
+static enum td_err intake_job(struct store_tx *tx, void *arg)
+{
+    struct intake_job *j = arg;
+    struct store_case *r = j->row;
+    int staff = j->by && (j->by->role == ROLE_COUNSELLOR || j->by->role == ROLE_LEAD);
+    enum td_err rc = store_case_insert(tx, r, &r->id);
+    if (!rc)
+        rc = store_message_insert(tx, r->id, staff ? "staff" : "student",
+                                  staff ? j->by->account_id : 0, r->text, strlen(r->text), 0,
+                                  r->opened_at, NULL);
+    if (!rc && j->nents)
+        rc = store_case_add_entities(tx, r->id, j->ents, j->nents, j->now);
+    if (!rc) {
+        struct store_event ev = {.actor_id = staff ? j->by->account_id : 0,
+                                 .kind = "created",
+                                 .to = r->status,
+                                 .created_at = j->now};
+        snprintf(ev.actor_kind, sizeof ev.actor_kind, "%s", staff ? "staff" : "student");
+        rc = store_event_insert(tx, r->id, &ev);
+    }
+    if (!rc)
+        rc = audit_record(tx, j->a, j->by ? j->by->username : "student", "case.create", "case",
+                          r->code,
+                          json_pack("{s:s,s:s,s:s,s:s,s:b}", "institution", r->institution_code,
+                                    "channel", r->channel, "category", r->category, "urgency",
+                                    case_urgency_code(r->urgency), "contact", r->contact != NULL),
+                          j->now);
+    return rc;
+}
+
+/* The contact details, validated and canonicalised, sealed for code. NULL blob when none. */
+static enum td_err seal_contact(struct core *c, struct arena *a, const struct case_intake *in,
+                                const char *code, struct store_case *row, struct core_fail *f)
+{
+    struct vn_str name = {NULL, 0}, phone = {NULL, 0}, email = {NULL, 0};
+    enum td_err rc = TD_OK;
+    json_t *o = NULL;
+    row->contact = NULL;
+    row->contact_len = 0;
+    if (present(in->contact_name)) {
+        rc = text_field(a, in->contact_name, strlen(in->contact_name), CASE_NAME_MAX_CHARS,
+                        "contact.name", &name, f);
+        if (rc)
+            return rc;
+    }
+    if (present(in->contact_phone)) {
+        if (strlen(in->contact_phone) > 64 ||
+            vn_canon_phone(a, in->contact_phone, strlen(in->contact_phone), &phone) != TD_OK)
+            return core_fail_set(f, TD_EINVAL, "contact.phone", "invalid");
+    }
+    if (present(in->contact_email)) {
+        if (strlen(in->contact_email) > 254 ||
+            vn_canon_email(a, in->contact_email, strlen(in->contact_email), &email) != TD_OK)
+            return core_fail_set(f, TD_EINVAL, "contact.email", "invalid");
+    }
+    if (!name.p && !phone.p && !email.p)
+        return TD_OK;
+    o = json_pack("{s:s?,s:s?,s:s?}", "name", name.p, "phone", phone.p, "email", email.p);
+    if (o == NULL)
+        return TD_ENOMEM;
+    size_t len = 0;
+    char *pt = td_json_dump(a, o, &len);
+    json_decref(o);
+    if (pt == NULL)
+        return TD_ENOMEM;
+    unsigned char *blob = NULL;
+    size_t blen = 0;
+    rc = privacy_seal(store_key(c->st), code, pt, len, a, &blob, &blen);
+    sodium_memzero(pt, len);
+    if (rc)
+        return rc;
+    row->contact = blob;
+    row->contact_len = blen;
+    return TD_OK;
+}
+
+enum td_err case_intake(struct core *c, struct arena *a, const struct actor *by,
+                        const struct case_intake *in, struct case_intake_result *out,
+                        struct core_fail *f)
+{
+    struct store_institution inst;
+    struct store_case row;
+    struct triage_verdict v;
+    struct vn_str text, fold;
+    enum td_err rc;
+    int staff = by && (by->role == ROLE_COUNSELLOR || by->role == ROLE_LEAD);
+    core_fail_set(f, TD_OK, NULL, NULL);
+    memset(out, 0, sizeof *out);
+    memset(&row, 0, sizeof row);
+    memset(&v, 0, sizeof v);
+    if (by && !staff && by->role != ROLE_SYSTEM)
+        return TD_EFORBIDDEN;
+
+    /* Institution: required from students and the command line; staff log into their own. */
+    const char *icode = in->institution;
+    if (staff && !present(icode))
+        icode = by->institution_code;
+    if (!present(icode))
+        return core_fail_set(f, TD_EINVAL, "institution", "required");
+    rc = store_institution_get(c->st, icode, &inst);
+    if (rc == TD_ENOTFOUND || (rc == TD_OK && staff && inst.id != by->institution_id))
+        return core_fail_set(f, TD_EINVAL, "institution", "unknown");
+    if (rc)
+        return rc;
+
+    const char *channel = present(in->channel) ? in->channel : (staff ? "phone" : "web");
+    if (!case_channel_ok(channel))
+        return core_fail_set(f, TD_EINVAL, "channel", "invalid");
+    rc = text_field(a, in->text, in->text_len, CASE_TEXT_MAX_CHARS, "text", &text, f);
+    if (rc)
+        return rc;
+    rc = vn_fold(a, text.p, text.len, &fold);
+    if (rc)
+        return rc;
+
+    /* Triage. Without a classifier the report is still taken, conservatively. */
+    if (c->triage) {
+        rc = triage_classify(c->triage, a, text.p, text.len, &v);
+        if (rc)
+            return rc == TD_EUTF8 ? core_fail_set(f, rc, "text", "invalid_utf8") : rc;
+    } else {
+        v.category = CAT_OTHER;
+        v.urgency = URG_HIGH;
+        v.score = 50;
+        v.needs_review = 1;
+        v.reasons[0] = "no_classifier";
+    }
+    const char *sig = signals_json(a, &v);
+    if (sig == NULL)
+        return TD_ENOMEM;
+
+    /* Entities: canonical values from triage; known-bad from the blocklist. */
+    struct store_entity *ents = NULL;
+    size_t nents = 0;
+    if (v.entities.n) {
+        ents = arena_calloc(a, v.entities.n, sizeof *ents);
+        if (ents == NULL)
+            return TD_ENOMEM;
+        for (size_t i = 0; i < v.entities.n; i++) {
+            const struct vn_entity *e = &v.entities.v[i];
+            if (e->value.p == NULL || e->value.len == 0)
+                continue;
+            struct store_entity *se = &ents[nents++];
+            se->kind = vn_entity_kind_name(e->kind);
+            se->value = e->value.p;
+            se->linkable = linkable(e->kind, e->value.p);
+            se->known_bad = c->triage && e->host.p && e->host.len &&
+                            triage_host_is_bad(c->triage, e->host.p, e->host.len);
+            se->start = (int64_t)e->start;
+            se->end = (int64_t)e->end;
+        }
+    }
+
+    int64_t now = td_now_ms();
+    int64_t opened = in->received_at > 0 && in->received_at < now ? in->received_at : now;
+    row.institution_id = inst.id;
+    snprintf(row.institution_code, sizeof row.institution_code, "%s", inst.code);
+    snprintf(row.channel, sizeof row.channel, "%s", channel);
+    snprintf(row.status, sizeof row.status, "new");
+    snprintf(row.category, sizeof row.category, "%s", triage_category_code(v.category));
+    row.urgency = 3 - (int)v.urgency; /* rank: 0 critical */
+    if (row.urgency < 0 || row.urgency > 3)
+        row.urgency = 1;
+    row.score = v.score;
+    row.needs_review = v.needs_review;
+    row.signals_json = sig;
+    row.text = text.p;
+    row.text_fold = fold.p;
+    row.created_by = staff ? by->account_id : 0;
+    row.opened_at = opened;
+    row.due_at = case_due_at(c->cfg, opened, row.urgency);
+    row.updated_at = now;
+    row.consent_contact = in->consent_contact ? 1 : 0;
+
+    char key[ACCESS_KEY_SHOWN + 1];
+    secret_access_key(key);
+    if (secret_access_key_hash(c->st, key, row.access_hash) != 0)
+        return TD_EINTERNAL;
+    struct intake_job j = {a, &row, by, ents, nents, now};
+    for (int attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        secret_case_code(row.code);
+        rc = seal_contact(c, a, in, row.code, &row, f);
+        if (rc)
+            break;
+        rc = store_write(c->st, intake_job, &j);
+        if (rc != TD_EEXISTS)
+            break;
+    }
+    if (rc) {
+        sodium_memzero(key, sizeof key);
+        return rc;
+    }
+    snprintf(out->code, sizeof out->code, "%s", row.code);
+    snprintf(out->access_key, sizeof out->access_key, "%s", key);
+    sodium_memzero(key, sizeof key);
+    out->category = triage_category_code(v.category);
+    out->urgency = row.urgency;
+    out->score = row.score;
+    out->needs_review = row.needs_review;
+    out->status = "new";
+    out->opened_at = row.opened_at;
+    out->due_at = row.due_at;
+    return TD_OK;
+}
+
+/* ---------- the staff view ---------- */
+
+static enum td_err fetch(struct core *c, struct arena *a, const struct actor *by, const char *code,
+                         enum access_action action, struct store_case *out)
+{
+    struct store_scope scope;
+    char norm[CASE_CODE_LEN + 1];
+    if (by == NULL)
+        return TD_EAUTH;
+    access_scope(by, &scope);
+    if (secret_crockford_normalize(code, CASE_CODE_LEN, norm, sizeof norm) < 0)
+        return TD_ENOTFOUND;
+    enum td_err rc = store_case_get(c->st, a, &scope, norm, out);
+    if (rc)
+        return rc;
+    return access_check(by, action, out);
+}
+
+enum td_err case_get(struct core *c, struct arena *a, const struct actor *by, const char *code,
+                     struct case_view *out)
+{
+    struct store_scope scope;
+    memset(out, 0, sizeof *out);
+    enum td_err rc = fetch(c, a, by, code, ACCESS_CASE_READ, &out->c);
+    if (rc)
+        return rc;
+    access_scope(by, &scope);
+    out->has_contact = out->c.contact != NULL;
+    out->c.contact = NULL; /* the sealed blob goes no further than this */
+    out->c.contact_len = 0;
+    enum case_status st = ST_NEW;
+    case_status_parse(out->c.status, &st);
+    out->overdue = case_overdue(st, out->c.first_response_at, out->c.due_at, td_now_ms());
+    out->nallowed = case_transitions(st, out->allowed, CASE_NSTATUS);
+    rc = store_message_list(c->st, a, out->c.id, 1, &out->messages, &out->nmessages);
+    if (!rc)
+        rc = store_event_list(c->st, a, out->c.id, &out->events, &out->nevents);
+    if (!rc)
+        rc = store_entity_list(c->st, a, out->c.id, &out->entities, &out->nentities);
+    if (!rc)
+        rc = store_case_links(c->st, a, &scope, out->c.id, CASE_LINKS_MAX, &out->links,
+                              &out->nlinks);
+    return rc;
+}
+
+/* ---------- changes ---------- */
+
+struct patch_job {
+    struct core *c;
+    struct arena *a;
+    const struct actor *by;
+    const char *code;
+    const struct case_patch *p;
+    int category_set, urgency_rank, status_set;
+    enum case_status status;
+    struct vn_str reason;
+    struct core_fail *f;
+    int64_t now;
+};
+
+static enum td_err event_and_audit(struct store_tx *tx, struct arena *a, const struct actor *by,
+                                   const struct store_case *cs, const char *kind, const char *from,
+                                   const char *to, const char *reason, int64_t now)
+{
+    int staff = by != NULL;
+    struct store_event ev = {.actor_id = staff ? by->account_id : 0,
+                             .kind = kind,
+                             .from = from,
+                             .to = to,
+                             .reason = reason,
+                             .created_at = now};
+    snprintf(ev.actor_kind, sizeof ev.actor_kind, "%s", staff ? "staff" : "student");
+    enum td_err rc = store_event_insert(tx, cs->id, &ev);
+    if (rc)
+        return rc;
+    char action[32];
+    snprintf(action, sizeof action, "case.%s", kind);
+    /* The reason is the staff's free text: it stays in the case, not in the audit chain. */
+    return audit_record(
+        tx, a, staff ? by->username : "student", action, "case", cs->code,
+        json_pack("{s:s?,s:s?,s:b}", "from", from, "to", to, "reason", reason != NULL), now);
+}
+
+/* Timestamps that follow a status change. */
+static void apply_status(struct store_case *cs, enum case_status to, int64_t now)
+{
+    snprintf(cs->status, sizeof cs->status, "%s", case_status_code(to));
+    if (to == ST_RESOLVED)
+        cs->resolved_at = now;
+    else if (to == ST_CLOSED)
+        cs->closed_at = now;
+    else {
+        cs->resolved_at = 0;
+        cs->closed_at = 0;
+    }
+}
+
+static enum td_err patch_job(struct store_tx *tx, void *arg)
+{
+    struct patch_job *j = arg;
+    struct store_case cs, old;
+    struct store_account acc;
+    const char *reason = j->reason.p;
+    enum td_err rc = fetch(j->c, j->a, j->by, j->code, ACCESS_CASE_UPDATE, &cs);
+    if (rc)
+        return rc;
+    old = cs;
+    enum case_status from = ST_NEW;
+    case_status_parse(cs.status, &from);
+    int changed = 0;
+
+    /* Check everything before changing anything (the savepoint would undo it anyway). */
+    int cat_change = j->category_set && strcmp(j->p->category, cs.category) != 0;
+    int urg_change = j->urgency_rank >= 0 && j->urgency_rank != cs.urgency;
+    if ((cat_change || urg_change) && reason == NULL)
+        return core_fail_set(j->f, TD_EINVAL, "reason", "required");
+    int st_change = j->status_set && j->status != from;
+    if (st_change && !case_transition_ok(from, j->status)) {
+        core_fail_set(j->f, TD_ECONFLICT, "status", "transition");
+        j->f->nallowed = case_transitions(from, j->f->allowed, CORE_FAIL_ALLOWED_MAX);
+        return TD_ECONFLICT;
+    }
+    int64_t new_assignee = cs.assignee_id;
+    if (j->p->set_assignee) {
+        if (j->p->assignee == NULL) {
+            new_assignee = 0;
+        } else {
+            const char *name = strcmp(j->p->assignee, "me") == 0 ? j->by->username : j->p->assignee;
+            rc = auth_username_ok(name)
+                     ? store_account_get_staff(j->c->st, cs.institution_id, name, &acc)
+                     : TD_ENOTFOUND;
+            if (rc == TD_ENOTFOUND)
+                return core_fail_set(j->f, TD_EINVAL, "assignee", "unknown");
+            if (rc)
+                return rc;
+            new_assignee = acc.id;
+            snprintf(cs.assignee, sizeof cs.assignee, "%s", acc.username);
+        }
+    }
+
+    if (cat_change) {
+        snprintf(cs.category, sizeof cs.category, "%s", j->p->category);
+        rc = event_and_audit(tx, j->a, j->by, &cs, "category", old.category, cs.category, reason,
+                             j->now);
+        changed = 1;
+    }
+    if (!rc && urg_change) {
+        cs.urgency = j->urgency_rank;
+        cs.due_at = case_due_at(j->c->cfg, cs.opened_at, cs.urgency);
+        rc = event_and_audit(tx, j->a, j->by, &cs, "urgency", case_urgency_code(old.urgency),
+                             case_urgency_code(cs.urgency), reason, j->now);
+        changed = 1;
+    }
+    if (!rc && new_assignee != old.assignee_id) {
+        cs.assignee_id = new_assignee;
+        rc =
+            event_and_audit(tx, j->a, j->by, &cs, "assignee", old.assignee_id ? old.assignee : NULL,
+                            new_assignee ? cs.assignee : NULL, NULL, j->now);
+        changed = 1;
+        /* Claiming a new case opens it. */
+        if (!rc && new_assignee && from == ST_NEW && !j->status_set) {
+            st_change = 1;
+            j->status = ST_OPEN;
+        }
+    }
+    if (!rc && st_change) {
+        apply_status(&cs, j->status, j->now);
+        rc = event_and_audit(tx, j->a, j->by, &cs, "status", case_status_code(from), cs.status,
+                             reason, j->now);
+        changed = 1;
+    }
+    if (!rc && changed) {
+        cs.updated_at = j->now;
+        rc = store_case_update(tx, &cs);
+    }
+    return rc;
+}
+
+enum td_err case_patch(struct core *c, struct arena *a, const struct actor *by, const char *code,
+                       const struct case_patch *p, struct core_fail *f)
+{
+    enum triage_category cat;
+    struct patch_job j = {c, a, by, code, p, 0, -1, 0, ST_NEW, {NULL, 0}, f, td_now_ms()};
+    core_fail_set(f, TD_OK, NULL, NULL);
+    if (p->status) {
+        if (case_status_parse(p->status, &j.status) != 0)
+            return core_fail_set(f, TD_EINVAL, "status", "invalid");
+        j.status_set = 1;
+    }
+    if (p->category) {
+        if (triage_category_parse(p->category, &cat) != 0)
+            return core_fail_set(f, TD_EINVAL, "category", "invalid");
+        j.category_set = 1;
+    }
+    if (p->urgency && case_urgency_parse(p->urgency, &j.urgency_rank) != 0)
+        return core_fail_set(f, TD_EINVAL, "urgency", "invalid");
+    if (p->set_assignee && p->assignee && !auth_username_ok(p->assignee))
+        return core_fail_set(f, TD_EINVAL, "assignee", "unknown");
+    if (present(p->reason)) {
+        enum td_err rc = text_field(a, p->reason, strlen(p->reason), CASE_REASON_MAX_CHARS,
+                                    "reason", &j.reason, f);
+        if (rc)
+            return rc;
+    }
+    return store_write(c->st, patch_job, &j);
+}
+
+/* ---------- staff messages ---------- */
+
+struct reply_job {
+    struct core *c;
+    struct arena *a;
+    const struct actor *by;
+    const char *code;
+    struct vn_str body;
+    int internal;
+    int64_t id, now;
+};
+
+static enum td_err reply_job(struct store_tx *tx, void *arg)
+{
+    struct reply_job *j = arg;
+    struct store_case cs;
+    enum td_err rc = fetch(j->c, j->a, j->by, j->code, ACCESS_CASE_REPLY, &cs);
+    if (rc)
+        return rc;
+    rc = store_message_insert(tx, cs.id, "staff", j->by->account_id, j->body.p, j->body.len,
+                              j->internal, j->now, &j->id);
+    if (!rc)
+        rc = audit_record(tx, j->a, j->by->username, "case.message", "case", cs.code,
+                          json_pack("{s:s,s:b}", "author", "staff", "internal", j->internal),
+                          j->now);
+    if (rc || j->internal)
+        return rc;
+    int changed = 0;
+    if (cs.first_response_at == 0) {
+        cs.first_response_at = j->now;
+        changed = 1;
+    }
+    if (strcmp(cs.status, "new") == 0) {
+        apply_status(&cs, ST_OPEN, j->now);
+        rc = event_and_audit(tx, j->a, j->by, &cs, "status", "new", "open", NULL, j->now);
+        changed = 1;
+    }
+    if (!rc && changed) {
+        cs.updated_at = j->now;
+        rc = store_case_update(tx, &cs);
+    }
+    return rc;
+}
+
+enum td_err case_reply(struct core *c, struct arena *a, const struct actor *by, const char *code,
+                       const char *body, size_t len, int internal, int64_t *msg_id, int64_t *at,
+                       struct core_fail *f)
+{
+    struct reply_job j = {c, a, by, code, {NULL, 0}, internal ? 1 : 0, 0, td_now_ms()};
+    core_fail_set(f, TD_OK, NULL, NULL);
+    enum td_err rc = text_field(a, body, len, CASE_TEXT_MAX_CHARS, "body", &j.body, f);
+    if (rc)
+        return rc;
+    rc = store_write(c->st, reply_job, &j);
+    if (!rc) {
+        *msg_id = j.id;
+        *at = j.now;
+    }
+    return rc;
+}
+
+/* ---------- the student ---------- */
+
+static enum td_err student_scope(struct core *c, const char *code, const char *key, char *norm,
+                                 unsigned char *hash, struct store_scope *scope)
+{
+    if (secret_crockford_normalize(code, CASE_CODE_LEN, norm, CASE_CODE_LEN + 1) < 0 ||
+        key == NULL || secret_access_key_hash(c->st, key, hash) != 0)
+        return TD_ENOTFOUND;
+    memset(scope, 0, sizeof *scope);
+    scope->kind = STORE_SCOPE_STUDENT;
+    scope->access_hash = hash;
+    return TD_OK;
+}
+
+enum td_err case_student_get(struct core *c, struct arena *a, const char *code,
+                             const char *access_key, struct case_public *out)
+{
+    char norm[CASE_CODE_LEN + 1];
+    unsigned char h[STORE_HASH_BYTES];
+    struct store_scope scope;
+    memset(out, 0, sizeof *out);
+    enum td_err rc = student_scope(c, code, access_key, norm, h, &scope);
+    if (!rc)
+        rc = store_case_get(c->st, a, &scope, norm, &out->c);
+    if (rc)
+        return rc;
+    out->c.contact = NULL;
+    out->c.contact_len = 0;
+    return store_message_list(c->st, a, out->c.id, 0, &out->messages, &out->nmessages);
+}
+
+struct student_job {
+    struct arena *a;
+    struct core *c;
+    const char *code;
+    const struct store_scope *scope;
+    struct vn_str text;
+    int64_t id, now;
+    const char *status;
+};
+
+static enum td_err student_job(struct store_tx *tx, void *arg)
+{
+    struct student_job *j = arg;
+    struct store_case cs;
+    enum td_err rc = store_case_get(j->c->st, j->a, j->scope, j->code, &cs);
+    if (rc)
+        return rc;
+    rc = store_message_insert(tx, cs.id, "student", 0, j->text.p, j->text.len, 0, j->now, &j->id);
+    if (!rc)
+        rc = audit_record(tx, j->a, "student", "case.message", "case", cs.code,
+                          json_pack("{s:s,s:b}", "author", "student", "internal", 0), j->now);
+    enum case_status from = ST_NEW;
+    case_status_parse(cs.status, &from);
+    j->status = case_status_code(from);
+    if (rc || (from != ST_RESOLVED && from != ST_CLOSED && from != ST_WAITING))
+        return rc;
+    apply_status(&cs, ST_OPEN, j->now);
+    j->status = case_status_code(ST_OPEN);
+    rc = event_and_audit(tx, j->a, NULL, &cs, "status", case_status_code(from), "open",
+                         from == ST_WAITING ? NULL : "student_wrote_again", j->now);
+    if (!rc) {
+        cs.updated_at = j->now;
+        rc = store_case_update(tx, &cs);
+    }
+    return rc;
+}
+
+enum td_err case_student_write(struct core *c, struct arena *a, const char *code,
+                               const char *access_key, const char *text, size_t len,
+                               int64_t *msg_id, int64_t *at, const char **status,
+                               struct core_fail *f)
+{
+    char norm[CASE_CODE_LEN + 1];
+    unsigned char h[STORE_HASH_BYTES];
+    struct store_scope scope;
+    core_fail_set(f, TD_OK, NULL, NULL);
+    enum td_err rc = student_scope(c, code, access_key, norm, h, &scope);
+    if (rc)
+        return rc;
+    struct student_job j = {a, c, norm, &scope, {NULL, 0}, 0, td_now_ms(), NULL};
+    rc = text_field(a, text, len, CASE_TEXT_MAX_CHARS, "text", &j.text, f);
+    if (!rc)
+        rc = store_write(c->st, student_job, &j);
+    if (!rc) {
+        *msg_id = j.id;
+        *at = j.now;
+        *status = j.status;
+    }
+    return rc;
+}
+
+/* ---------- contact details ---------- */
+
+struct contact_job {
+    struct arena *a;
+    const struct actor *by;
+    const char *code;
+    int64_t now;
+};
+
+static enum td_err contact_job(struct store_tx *tx, void *arg)
+{
+    struct contact_job *j = arg;
+    return audit_record(tx, j->a, j->by->username, "contact.unseal", "case", j->code, NULL, j->now);
+}
+
+enum td_err case_contact(struct core *c, struct arena *a, const struct actor *by, const char *code,
+                         struct case_contact *out)
+{
+    struct store_case cs;
+    memset(out, 0, sizeof *out);
+    enum td_err rc = fetch(c, a, by, code, ACCESS_CONTACT, &cs);
+    if (rc)
+        return rc;
+    struct contact_job j = {a, by, cs.code, td_now_ms()};
+    rc = store_write(c->st, contact_job, &j); /* on the record before anything is shown */
+    if (rc)
+        return rc;
+    out->consent_contact = cs.consent_contact;
+    if (cs.contact == NULL)
+        return TD_OK;
+    char *pt = NULL;
+    size_t len = 0;
+    rc = privacy_unseal(store_key(c->st), cs.code, cs.contact, cs.contact_len, a, &pt, &len);
+    if (rc)
+        return rc;
+    json_t *o = json_loadb(pt, len, 0, NULL);
+    sodium_memzero(pt, len);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return TD_EINTERNAL;
+    }
+    const char *keys[3] = {"name", "phone", "email"};
+    const char **dst[3] = {&out->name, &out->phone, &out->email};
+    for (int i = 0; i < 3; i++) {
+        const char *s = td_json_str(o, keys[i], NULL);
+        if (s && (*dst[i] = arena_strdup(a, s)) == NULL)
+            rc = TD_ENOMEM;
+    }
+    json_decref(o);
+    out->has_contact = 1;
+    return rc;
+}
+
+/* ---------- the queue ---------- */
+
+const char *case_search_query(struct arena *a, const char *q)
+{
+    struct vn_str fold;
+    if (q == NULL || *q == '\0' || vn_fold(a, q, strlen(q), &fold) != TD_OK)
+        return NULL;
+    size_t cap = fold.len * 3 + 16;
+    char *out = arena_alloc(a, cap);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    int ntok = 0;
+    for (size_t i = 0; i < fold.len && ntok < 16;) {
+        unsigned char ch = (unsigned char)fold.p[i];
+        int tokch = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80;
+        if (!tokch) {
+            i++;
+            continue;
+        }
+        if (ntok)
+            out[o++] = ' ';
+        out[o++] = '"';
+        while (i < fold.len) {
+            ch = (unsigned char)fold.p[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80))
+                break;
+            out[o++] = (char)ch;
+            i++;
+        }
+        out[o++] = '"';
+        ntok++;
+    }
+    out[o] = '\0';
+    return ntok ? out : NULL;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_cursor(const char *s, struct store_queue_query *q)
+{
+    int64_t v[4];
+    char buf[96];
+    if (strlen(s) >= sizeof buf)
+        return -1;
+    snprintf(buf, sizeof buf, "%s", s);
+    char *p = buf;
+    for (int i = 0; i < 4; i++) {
+        char *dot = strchr(p, i < 3 ? '.' : '\0');
+        if (dot == NULL)
+            return -1;
+        *dot = '\0';
+        if (parse_i64(p, &v[i]) != 0)
+            return -1;
+        p = dot + 1;
+    }
+    q->has_cursor = 1;
+    q->cur_urgency = v[0];
+    q->cur_due = v[1];
+    q->cur_opened = v[2];
+    q->cur_id = v[3];
+    return 0;
+}
+
+enum td_err case_queue(struct core *c, struct arena *a, const struct actor *by,
+                       const struct case_queue_req *r, struct case_queue_page *out,
+                       struct core_fail *f)
+{
+    struct store_queue_query q;
+    struct store_account acc;
+    int more = 0;
+    core_fail_set(f, TD_OK, NULL, NULL);
+    memset(out, 0, sizeof *out);
+    memset(&q, 0, sizeof q);
+    enum td_err rc = access_check(by, ACCESS_QUEUE_READ, NULL);
+    if (rc)
+        return rc;
+    access_scope(by, &q.scope);
+    q.urgency = -1;
+    q.assignee_id = -1;
+    q.limit = 50;
+    if (present(r->status)) {
+        const char *p = r->status;
+        while (*p) {
+            const char *comma = strchr(p, ',');
+            size_t n = comma ? (size_t)(comma - p) : strlen(p);
+            char one[16];
+            enum case_status s;
+            if (n == 0 || n >= sizeof one)
+                return core_fail_set(f, TD_EINVAL, "status", "invalid");
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (case_status_parse(one, &s) != 0)
+                return core_fail_set(f, TD_EINVAL, "status", "invalid");
+            q.status_mask |= 1u << s;
+            p += n + (comma ? 1 : 0);
+        }
+    }
+    if (present(r->urgency) && case_urgency_parse(r->urgency, &q.urgency) != 0)
+        return core_fail_set(f, TD_EINVAL, "urgency", "invalid");
+    if (present(r->category)) {
+        enum triage_category cat;
+        if (triage_category_parse(r->category, &cat) != 0)
+            return core_fail_set(f, TD_EINVAL, "category", "invalid");
+        q.category = r->category;
+    }
+    if (present(r->assignee)) {
+        if (strcmp(r->assignee, "none") == 0) {
+            q.assignee_id = 0;
+        } else if (strcmp(r->assignee, "me") == 0) {
+            q.assignee_id = by->account_id;
+        } else {
+            if (!auth_username_ok(r->assignee))
+                return core_fail_set(f, TD_EINVAL, "assignee", "unknown");
+            rc = store_account_get(c->st, r->assignee, &acc);
+            if (rc == TD_ENOTFOUND)
+                return core_fail_set(f, TD_EINVAL, "assignee", "unknown");
+            if (rc)
+                return rc;
+            sodium_memzero(acc.pw_hash, sizeof acc.pw_hash);
+            q.assignee_id = acc.id;
+        }
+    }
+    if (present(r->limit)) {
+        int64_t lim;
+        if (parse_i64(r->limit, &lim) != 0 || lim < 1 || lim > 200)
+            return core_fail_set(f, TD_EINVAL, "limit", "invalid");
+        q.limit = (unsigned)lim;
+    }
+    if (present(r->cursor) && parse_cursor(r->cursor, &q) != 0)
+        return core_fail_set(f, TD_EINVAL, "cursor", "invalid");
+    if (present(r->since) && td_parse_rfc3339(r->since, &q.since) != 0)
+        return core_fail_set(f, TD_EINVAL, "since", "invalid");
+    if (present(r->q)) {
+        if (strlen(r->q) > 1000 || vn_utf8_check(r->q, strlen(r->q)) != TD_OK)
+            return core_fail_set(f, TD_EINVAL, "q", "invalid");
+        q.match = case_search_query(a, r->q);
+    }
+    rc = store_case_queue(c->st, a, &q, &out->items, &out->n, &more);
+    if (rc)
+        return rc;
+    out->now = td_now_ms();
+    out->overdue = arena_calloc(a, out->n ? out->n : 1, sizeof *out->overdue);
+    if (out->overdue == NULL)
+        return TD_ENOMEM;
+    for (size_t i = 0; i < out->n; i++) {
+        enum case_status s = ST_NEW;
+        case_status_parse(out->items[i].status, &s);
+        out->overdue[i] =
+            case_overdue(s, out->items[i].first_response_at, out->items[i].due_at, out->now);
+    }
+    if (more && out->n) {
+        const struct store_queue_item *l = &out->items[out->n - 1];
+        out->next_cursor = arena_printf(a, "%d.%lld.%lld.%lld", l->urgency, (long long)l->due_at,
+                                        (long long)l->opened_at, (long long)l->id);
+        if (out->next_cursor == NULL)
+            return TD_ENOMEM;
+    }
+    return TD_OK;
+}
