@@ -198,16 +198,21 @@ enum { CRIT_NONE = 0, CRIT_AMBIG_FOLDED, CRIT_FOLDED, CRIT_EXACT };
 
 struct agg {
     double catw[TRIAGE_NCAT];
-    uint32_t flags;        /* union of flags of active phrases */
-    uint32_t exact_flags;  /* ... of those matched on written forms */
-    int crit[TRIAGE_NCAT]; /* strongest critical match per category */
-    int crit_nocat;        /* strongest critical match without a category */
+    uint32_t flags;         /* union of flags of active phrases */
+    uint32_t exact_flags;   /* ... of those matched on written forms */
+    int crit[TRIAGE_NCAT];  /* strongest critical match per category */
+    int ambig[TRIAGE_NCAT]; /* ambiguous folded-only critical matches per category */
+    int crit_nocat;         /* strongest critical match without a category */
     int crit_max;
     int negated; /* a critical/self-harm phrase was negated */
     int folded_crit;
     double strength; /* sum of positive weights, for the score */
     double evidence; /* weight of phrases that say what happened (category or harm flags) */
 };
+
+/* Flags that lower urgency. */
+#define CALMING_FLAGS                                                                              \
+    (TRI_F(PAST) | TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | TRI_F(NOLOSS) | TRI_F(QUESTION))
 
 /* Flags that say something harmful happened, as opposed to time or tone. */
 #define EVIDENCE_FLAGS                                                                             \
@@ -239,7 +244,12 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
             g->catw[e->category] += w;
         if (w > 0)
             g->strength += w;
-        g->flags |= e->flags;
+        /* A phrase that lowers urgency, read only through folded forms of an ambiguous
+         * phrase, does not lower it: never downgrade on doubt. */
+        uint32_t fl = e->flags;
+        if (mt->folded_only && (e->flags & TRI_F(AMBIGUOUS)))
+            fl &= ~CALMING_FLAGS;
+        g->flags |= fl;
         if (!mt->folded_only)
             g->exact_flags |= e->flags;
         if (e->flags & TRI_F(CRITICAL)) {
@@ -249,6 +259,8 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
             if (mt->folded_only)
                 g->folded_crit = 1;
             int *slot = e->category >= 0 ? &g->crit[e->category] : &g->crit_nocat;
+            if (lvl == CRIT_AMBIG_FOLDED && e->category >= 0 && ++g->ambig[e->category] >= 2)
+                lvl = CRIT_FOLDED; /* two ambiguous readings of one harm corroborate */
             if (lvl > *slot)
                 *slot = lvl;
             if (lvl > g->crit_max)
