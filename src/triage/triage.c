@@ -452,12 +452,13 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     enum td_err rc = vn_utf8_check(text, len);
     if (rc)
         return rc;
-    if (len > TRIAGE_TEXT_MAX)
-        len = TRIAGE_TEXT_MAX; /* callers bound input; classify the head of anything longer */
-    while (len > 0 && ((unsigned char)text[len - 1] & 0xC0) == 0x80)
-        len--; /* do not cut inside a character */
-    if (len > 0 && (unsigned char)text[len - 1] >= 0xC0)
-        len--;
+    if (len > TRIAGE_TEXT_MAX) {
+        /* Callers bound input; classify the head of anything longer, cut before the character
+         * that straddles the limit (the text is valid UTF-8, so back up to a lead byte). */
+        len = TRIAGE_TEXT_MAX;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+    }
     rc = analyse(t, a, text, len, &an);
     if (rc)
         return rc;

@@ -205,6 +205,24 @@ static void invalid_utf8_is_an_error(void **state)
     arena_free(&a);
 }
 
+static void long_text_is_cut_at_a_character(void **state)
+{
+    (void)state;
+    size_t n = 70001; /* past the 64 KiB head, with 3-byte characters across the limit */
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(big + i, "\xe1\xbb\x87", 3);
+    n -= n % 3;
+    big[n] = '\0';
+    struct arena a;
+    struct triage_verdict v;
+    arena_init(&a, 64u << 20);
+    assert_int_equal(triage_classify(tri, &a, big, n, &v), TD_OK);
+    arena_free(&a);
+    free(big);
+}
+
 static void taxonomy_file_agrees(void **state)
 {
     (void)state;
@@ -258,6 +276,7 @@ int main(void)
         cmocka_unit_test(blocklist_matches_at_dot_boundaries),
         cmocka_unit_test(scores_stay_in_their_band),
         cmocka_unit_test(invalid_utf8_is_an_error),
+        cmocka_unit_test(long_text_is_cut_at_a_character),
         cmocka_unit_test(taxonomy_file_agrees),
         cmocka_unit_test(bad_inputs_are_refused),
     };
