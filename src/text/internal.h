@@ -90,6 +90,15 @@ enum td_err vn_teencode_apply(struct arena *a, const struct vn_teencode *tc, con
  * word ("di~", "b`", "đ'")? tokenize.c uses it to keep such a mark in the token. */
 int vn_teencode_has_key(const struct vn_teencode *tc, const char *acc, size_t len);
 
+/* canon.c */
+/** Canonical E.164 of the digit string d[0..n) (no separators) into e164 (>= 20 bytes); returns
+ * its length, or 0 if it is not a Vietnamese phone number. */
+int vn_phone_digits(const char *d, size_t n, char *e164);
+/** Canonical host (lower-case, punycode, no trailing dot, no "www."). TD_EINVAL if not a host. */
+enum td_err vn_canon_host(struct arena *a, const char *s, size_t len, struct vn_str *out);
+/** Length of s without the punctuation a sentence glues to the end of a URL. */
+size_t vn_url_trim(const char *s, size_t len);
+
 /* small helpers */
 static inline int vn_is_ascii_digit(int c)
 {

@@ -110,7 +110,10 @@ enum vn_entity_kind {
     VN_ENT_BANK_ACCOUNT, /* value: digits only */
     VN_ENT_MONEY,        /* value: decimal đồng as text; amount: the integer */
     VN_ENT_SOCIAL,       /* value: "platform:handle", e.g. "facebook:ctsv.caodang.hotro",
-                            "zalo:+84912345678", "tiktok:@name", "telegram:@name" */
+                            "zalo:+84912345678", "tiktok:@name", "telegram:@name"; platforms:
+                            facebook zalo telegram tiktok instagram threads x youtube, or
+                            "unknown" for an @handle after "nick"/"tài khoản" with no platform
+                            named in the text */
     VN_ENT_EMAIL,        /* value: lower-cased address */
 };
 
@@ -120,7 +123,17 @@ struct vn_entity {
     struct vn_str host;  /* URL, DOMAIN, SOCIAL from a link: canonical host; else {NULL,0} */
     int64_t amount;      /* MONEY: integer đồng; else 0 */
     size_t start, end;   /* byte span [start, end) in the ORIGINAL input */
+    /* Added after the first cut: */
+    struct vn_str url; /* SOCIAL from a link: the canonical URL (as a URL value); else {NULL,0} */
+    const char *currency; /* MONEY: "VND", "USD" or "EUR" as written; else NULL. A foreign amount
+                             is converted to đồng in amount/value at a fixed rough rate
+                             (VN_RATE_USD, VN_RATE_EUR) so sizes compare; amount_orig keeps it. */
+    int64_t amount_orig;  /* MONEY: the amount in its own currency (== amount for VND) */
 };
+
+/* Rough conversion rates used only to compare foreign amounts with đồng amounts. */
+#define VN_RATE_USD 25000
+#define VN_RATE_EUR 27000
 
 struct vn_entities {
     struct vn_entity *v;
@@ -134,12 +147,21 @@ struct vn_entities {
 enum td_err vn_extract_entities(struct arena *a, const char *s, size_t len,
                                 struct vn_entities *out);
 
+/**
+ * The same, reusing tokens the caller already has from vn_tokenize(a, tc, s, len, toks) on the
+ * same text (saves a second scan; the teencode map does not matter). Added after the first cut.
+ */
+enum td_err vn_extract_entities_tok(struct arena *a, const char *s, size_t len,
+                                    const struct vn_tokens *toks, struct vn_entities *out);
+
 /** Canonicalisers, also used on their own (API input, blocklist import). TD_EINVAL if not one. */
 enum td_err vn_canon_phone(struct arena *a, const char *s, size_t len, struct vn_str *out);
 enum td_err vn_canon_url(struct arena *a, const char *s, size_t len, struct vn_str *out,
                          struct vn_str *host);
 enum td_err vn_canon_email(struct arena *a, const char *s, size_t len, struct vn_str *out);
 
-const char *vn_entity_kind_name(enum vn_entity_kind k); /* "phone", "url", ... */
+/* "phone", "url", "domain", "bank_account", "money", "social_handle" (the name the labelled
+ * corpus uses), "email" */
+const char *vn_entity_kind_name(enum vn_entity_kind k);
 
 #endif
