@@ -22,16 +22,16 @@
  *             !num         it is not
  *             prev=a|b|c   the previous token is one of these words (compared folded; the
  *                          last word of the previous token's expansion counts too) and only
- *                          spaces separate the two
+ *                          spaces, or one glued '.', '-' or '/' ("v.v"), separate the two
  *             !prev=a|b|c  it is none of them (or there is no previous token)
- *             next=a|b|c   the next token (folded) is one of these, with only spaces between
+ *             next=a|b|c   the next token (folded) is one of these, separated as for prev=
  *             !next=a|b|c  it is none of them (or there is no next token)
  *             alt          do not rewrite: record TO as another possible sense of the token
  *                          (vn_token.alt), for features such as profanity where guessing wrong
  *                          would destroy a real word ("cu", "hãm"). Every alt entry that holds
  *                          adds its sense; several senses are joined with '|'.
  *   - Several entries may share a FROM; they are tried in file order and the first rewriting
- *     entry whose conditions hold wins (alt entries are all collected, see above).
+ *     entry whose conditions hold wins; alt entries are all collected, before or after it.
  *   - A directive line "@money w1 w2 ..." adds words (compared folded) that count as money
  *     context for the "money" condition. Numbers always count.
  *
@@ -481,6 +481,14 @@ static int only_spaces(const char *s, size_t b, size_t e)
     return 1;
 }
 
+/* Neighbours for prev=/next=: only spaces between, or one of . - / glued ("v.v", "t/m"). */
+static int adjacent(const char *s, size_t b, size_t e)
+{
+    if (e == b + 1 && (s[b] == '.' || s[b] == '-' || s[b] == '/'))
+        return 1;
+    return only_spaces(s, b, e);
+}
+
 static int is_money_tok(const struct vn_teencode *tc, const struct vn_token *t)
 {
     if (t->kind == VN_TOK_NUMBER)
@@ -544,13 +552,13 @@ static int conds_hold(const struct vn_teencode *tc, const struct tc_entry *e, co
             return 0;
     }
     if (e->prev.w) {
-        int m = b > 0 && only_spaces(s, t[b - 1].end, t[b].start) &&
+        int m = b > 0 && adjacent(s, t[b - 1].end, t[b].start) &&
                 (in_set(&e->prev, t[b - 1].fold) || in_set(&e->prev, last_word(t[b - 1].xfold)));
         if (m == e->prev.neg)
             return 0;
     }
     if (e->next.w) {
-        int m = last + 1 < n && only_spaces(s, t[last].end, t[last + 1].start) &&
+        int m = last + 1 < n && adjacent(s, t[last].end, t[last + 1].start) &&
                 in_set(&e->next, t[last + 1].fold);
         if (m == e->next.neg)
             return 0;
@@ -629,7 +637,7 @@ enum td_err vn_teencode_apply(struct arena *a, const struct vn_teencode *tc, con
             }
             sl = find_slot(tc, dbuf, o);
         }
-        size_t used = 1;
+        size_t used = 0;
         if (sl != NULL) {
             for (size_t k = sl->first; k != SIZE_MAX; k = tc->e[k].next_entry) {
                 const struct tc_entry *e = &tc->e[k];
@@ -642,6 +650,8 @@ enum td_err vn_teencode_apply(struct arena *a, const struct vn_teencode *tc, con
                          only_spaces(s, t[i + w - 1].end, t[i + w].start);
                 if (!ok || !conds_hold(tc, e, s, t, n, i, last))
                     continue;
+                if (used > 0 && !(e->flags & C_ALT))
+                    continue; /* rewritten already: only alt senses are still collected */
                 if (e->flags & C_ALT) {
                     if (e->towf == NULL)
                         rc = add_alt(a, &t[i], &t[i].alt, e->to);
@@ -666,10 +676,9 @@ enum td_err vn_teencode_apply(struct arena *a, const struct vn_teencode *tc, con
                 if (rc != TD_OK)
                     return rc;
                 used = e->nfrom;
-                break;
             }
         }
-        i += used;
+        i += used ? used : 1;
     }
     return rc;
 }

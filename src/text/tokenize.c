@@ -102,12 +102,13 @@ enum td_err vn_tokenize(struct arena *a, const struct vn_teencode *tc, const cha
         o += t->acc.len;
         /* "di~": keep a glued tone key when the map knows the result */
         int glued = 0;
-        if (kind == VN_TOK_WORD && tc != NULL && j < sc.n && is_glue_mark(sc.c[j].base) &&
+        if (kind != VN_TOK_SYMBOL && tc != NULL && j < sc.n && is_glue_mark(sc.c[j].base) &&
             sc.c[j].cls == VN_C_PUNCT && sc.c[j].start == sc.c[j - 1].end &&
             (j + 1 == sc.n || (sc.c[j + 1].cls != VN_C_LETTER && sc.c[j + 1].cls != VN_C_DIGIT))) {
             buf[o] = (char)sc.c[j].base;
             if (vn_teencode_has_key(tc, t->acc.p, t->acc.len + 1)) {
                 glued = 1;
+                t->kind = VN_TOK_WORD; /* "4`" is a word of the map, not a number */
                 t->acc.len++;
                 o++;
                 t->end = sc.c[j].end;
