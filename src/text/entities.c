@@ -727,7 +727,11 @@ static enum td_err find_at(struct ctx *x)
         for (size_t k = i + 1; k < e; k++)
             if (s[k] == '.')
                 lastdot = k;
-        if (b < i && lastdot > i + 1) {
+        /* "http://user:pw@host" is a URL's user info, not an address */
+        int in_url = 0;
+        for (size_t q = b; q > 0 && !in_url && (unsigned char)s[q - 1] > 0x20; q--)
+            in_url = q >= 3 && s[q - 1] == '/' && s[q - 2] == '/' && s[q - 3] == ':';
+        if (b < i && lastdot > i + 1 && !in_url) {
             struct vn_str v;
             enum td_err rc = vn_canon_email(x->a, s + b, e - b, &v);
             if (rc == TD_ENOMEM)
