@@ -2,11 +2,12 @@
  * tongdai import FILE.jsonl --institution CODE [--data DIR] [--config FILE]
  *
  * One JSON object a line: "text" (required), "channel", "received_at" (RFC 3339), "contact"
- * {"name","phone","email"}, "consent_contact"; other members are ignored. Every line goes
- * through the same validation, triage and audit as a report to the API (core/case.c). A bad
- * line is reported as FILE:LINE: reason and skipped; the counts are printed at the end.
- * Exit status: 0 when every line was imported, 1 when some were skipped or the file could not
- * be read, 2 for a usage error or an unknown institution.
+ * {"name","phone","email"}, "consent_contact"; other members are ignored. The channel
+ * "phone_note" (a counsellor's note of a call, as in the shared corpus) is taken as "phone". Every
+ * line goes through the same validation, triage and audit as a report to the API (core/case.c). A
+ * bad line is reported as FILE:LINE: reason and skipped; the counts are printed at the end. Exit
+ * status: 0 when every line was imported, 1 when some were skipped or the file could not be read, 2
+ * for a usage error or an unknown institution.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,8 @@ static int import_line(struct cmd_env *env, const struct actor *cli, const char 
     in.channel = member(o, "channel", &bad);
     if (bad)
         badfield = "channel";
+    else if (in.channel && strcmp(in.channel, "phone_note") == 0)
+        in.channel = "phone"; /* a counsellor's note of a call (the shared corpus's label) */
     const char *when = member(o, "received_at", &bad);
     if (!badfield && bad)
         badfield = "received_at";

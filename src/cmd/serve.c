@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "cmd/cmd.h"
+#include "core/classifier.h"
 #include "http/http.h"
 #include "lib/config.h"
 #include "lib/fileutil.h"
@@ -149,21 +150,28 @@ static int load_config(const struct serve_args *sa, struct td_config *cfg, enum 
 }
 
 /*
- * The triage classifier: data/triage/lexicon and model, data/text/teencode.tsv. Missing files
- * are not fatal for the skeleton (intake then has no classifier); a file that exists and does
- * not load is. Wired to triage_load once src/triage implements it: until then this returns
- * TD_OK with ctx->triage NULL.
+ * The triage classifier: data/triage/lexicon and model, data/text/teencode.tsv, plus the
+ * known-bad domains imported into the database (core_triage_load). A missing lexicon is not
+ * fatal (intake then takes reports as other/high, flagged for review); data that exists and does
+ * not load is.
  */
 static enum td_err load_triage(struct api_ctx *ctx, char *err, size_t errlen)
 {
-    (void)err;
-    (void)errlen;
+    size_t nblocked = 0;
     ctx->triage = NULL;
-    return TD_OK;
+    enum td_err rc = core_triage_load(ctx->store, &ctx->triage, &nblocked, err, errlen);
+    if (rc == TD_ENOTFOUND) {
+        log_warn("msg=\"triage data missing\" detail=\"%s\"", err);
+        return TD_OK;
+    }
+    if (rc == TD_OK)
+        log_info("msg=\"triage loaded\" blocked_domains=%zu", nblocked);
+    return rc;
 }
 
 static void free_triage(struct api_ctx *ctx)
 {
+    triage_free(ctx->triage);
     ctx->triage = NULL;
 }
 

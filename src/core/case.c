@@ -15,7 +15,11 @@
 #include "text/vn.h"
 #include "triage/triage.h"
 
-#define CODE_ATTEMPTS 8 /* fresh codes to draw on a collision (2^40 codes: never in practice) */
+#define CODE_ATTEMPTS 8
+#define CASE_WORK_ARENA_MAX                                                                        \
+    (96u << 20) /* triage of a 20,000-character report: ~25 MiB */ /* fresh codes to draw on a     \
+                                                                      collision (2^40 codes: never \
+                                                                      in practice) */
 
 static const char *const channels[] = {"web", "chat", "phone", "email", "api"};
 
@@ -189,6 +193,100 @@ static enum td_err seal_contact(struct core *c, struct arena *a, const struct ca
     return TD_OK;
 }
 
+/* What intake keeps from classification, in the request's arena. */
+struct classified {
+    struct triage_verdict v; /* category, urgency, score, needs_review (pointers not valid) */
+    const char *fold;        /* vn_fold(text) */
+    const char *signals;     /* signals_json() */
+    struct store_entity *ents;
+    size_t nents;
+};
+
+/*
+ * Fold, classify and extract entities in a working arena of its own (the text module and triage
+ * need many times the text's size for a moment), then copy what is kept into a, so that the
+ * request's arena holds only the results.
+ */
+static enum td_err classify(struct core *c, struct arena *a, const struct vn_str *text,
+                            struct classified *out, struct core_fail *f)
+{
+    struct arena work;
+    struct triage_verdict v;
+    struct vn_str fold;
+    enum td_err rc;
+    memset(out, 0, sizeof *out);
+    memset(&v, 0, sizeof v);
+    arena_init(&work, CASE_WORK_ARENA_MAX);
+    rc = vn_fold(&work, text->p, text->len, &fold);
+    if (rc)
+        goto out;
+    if ((out->fold = arena_strndup(a, fold.p, fold.len)) == NULL) {
+        rc = TD_ENOMEM;
+        goto out;
+    }
+    /* Triage. Without a classifier the report is still taken, conservatively. */
+    if (c->triage) {
+        rc = triage_classify(c->triage, &work, text->p, text->len, &v);
+        if (rc) {
+            if (rc == TD_EUTF8)
+                core_fail_set(f, rc, "text", "invalid_utf8");
+            goto out;
+        }
+    } else {
+        v.category = CAT_OTHER;
+        v.urgency = URG_HIGH;
+        v.score = 50;
+        v.needs_review = 1;
+        v.reasons[0] = "no_classifier";
+    }
+    /* Entities even without a classifier (and when triage found none): linking cases by a
+     * shared phone number or link must not depend on the classifier being loaded. */
+    if (v.entities.n == 0) {
+        rc = vn_extract_entities(&work, text->p, text->len, &v.entities);
+        if (rc == TD_ENOMEM)
+            goto out;
+        if (rc)
+            memset(&v.entities, 0, sizeof v.entities);
+        rc = TD_OK;
+    }
+    if ((out->signals = signals_json(a, &v)) == NULL) {
+        rc = TD_ENOMEM;
+        goto out;
+    }
+    /* Entities: canonical values; known-bad from the blocklist. */
+    if (v.entities.n) {
+        out->ents = arena_calloc(a, v.entities.n, sizeof *out->ents);
+        if (out->ents == NULL) {
+            rc = TD_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < v.entities.n; i++) {
+            const struct vn_entity *e = &v.entities.v[i];
+            if (e->value.p == NULL || e->value.len == 0)
+                continue;
+            struct store_entity *se = &out->ents[out->nents++];
+            se->kind = vn_entity_kind_name(e->kind);
+            se->value = arena_strndup(a, e->value.p, e->value.len);
+            if (se->value == NULL) {
+                rc = TD_ENOMEM;
+                goto out;
+            }
+            se->linkable = linkable(e->kind, se->value);
+            se->known_bad = c->triage && e->host.p && e->host.len &&
+                            triage_host_is_bad(c->triage, e->host.p, e->host.len);
+            se->start = (int64_t)e->start;
+            se->end = (int64_t)e->end;
+        }
+    }
+    out->v = v;
+    memset(&out->v.entities, 0, sizeof out->v.entities);
+    out->v.signals = NULL;
+    out->v.nsignals = 0;
+out:
+    arena_free(&work);
+    return rc;
+}
+
 enum td_err case_intake(struct core *c, struct arena *a, const struct actor *by,
                         const struct case_intake *in, struct case_intake_result *out,
                         struct core_fail *f)
@@ -224,47 +322,15 @@ enum td_err case_intake(struct core *c, struct arena *a, const struct actor *by,
     rc = text_field(a, in->text, in->text_len, CASE_TEXT_MAX_CHARS, "text", &text, f);
     if (rc)
         return rc;
-    rc = vn_fold(a, text.p, text.len, &fold);
+    struct classified cl;
+    rc = classify(c, a, &text, &cl, f);
     if (rc)
         return rc;
-
-    /* Triage. Without a classifier the report is still taken, conservatively. */
-    if (c->triage) {
-        rc = triage_classify(c->triage, a, text.p, text.len, &v);
-        if (rc)
-            return rc == TD_EUTF8 ? core_fail_set(f, rc, "text", "invalid_utf8") : rc;
-    } else {
-        v.category = CAT_OTHER;
-        v.urgency = URG_HIGH;
-        v.score = 50;
-        v.needs_review = 1;
-        v.reasons[0] = "no_classifier";
-    }
-    const char *sig = signals_json(a, &v);
-    if (sig == NULL)
-        return TD_ENOMEM;
-
-    /* Entities: canonical values from triage; known-bad from the blocklist. */
-    struct store_entity *ents = NULL;
-    size_t nents = 0;
-    if (v.entities.n) {
-        ents = arena_calloc(a, v.entities.n, sizeof *ents);
-        if (ents == NULL)
-            return TD_ENOMEM;
-        for (size_t i = 0; i < v.entities.n; i++) {
-            const struct vn_entity *e = &v.entities.v[i];
-            if (e->value.p == NULL || e->value.len == 0)
-                continue;
-            struct store_entity *se = &ents[nents++];
-            se->kind = vn_entity_kind_name(e->kind);
-            se->value = e->value.p;
-            se->linkable = linkable(e->kind, e->value.p);
-            se->known_bad = c->triage && e->host.p && e->host.len &&
-                            triage_host_is_bad(c->triage, e->host.p, e->host.len);
-            se->start = (int64_t)e->start;
-            se->end = (int64_t)e->end;
-        }
-    }
+    v = cl.v;
+    fold.p = cl.fold;
+    const char *sig = cl.signals;
+    struct store_entity *ents = cl.ents;
+    size_t nents = cl.nents;
 
     int64_t now = td_now_ms();
     int64_t opened = in->received_at > 0 && in->received_at < now ? in->received_at : now;
