@@ -51,7 +51,7 @@ struct cue {
 
 #define PL(p) ((unsigned)(p) << CUE_PLAT_SHIFT)
 
-/* Sorted by w (strcmp order) for bsearch. Folded forms. */
+/* Sorted by w (strcmp order): compute_cues buckets it by first letter. Folded forms. */
 static const struct cue CUES[] = {
     {"abbank", CUE_BANK},
     {"acb", CUE_BANK},
@@ -137,11 +137,6 @@ static const struct cue CUES[] = {
     {"zl", PL(P_ZALO)},
 };
 
-static int cue_cmp(const void *k, const void *e)
-{
-    return strcmp((const char *)k, ((const struct cue *)e)->w);
-}
-
 static int fold_is(const struct vn_token *t, const char *w)
 {
     size_t n = strlen(w);
@@ -223,19 +218,29 @@ static int cue_in(const struct ctx *x, size_t lo, size_t hi, unsigned bits)
 
 static void compute_cues(struct ctx *x)
 {
-    char key[24];
+    /* CUES is sorted: bucket it by first letter, then compare within the bucket */
+    enum { NC = sizeof CUES / sizeof CUES[0] };
+    size_t bs[27], idx = 0;
+    for (int c = 0; c < 26; c++) {
+        bs[c] = idx;
+        while (idx < NC && CUES[idx].w[0] == 'a' + c)
+            idx++;
+    }
+    bs[26] = NC;
     for (size_t k = 0; k < x->nt; k++) {
         const struct vn_token *t = &x->t[k];
         x->cue[k] = 0;
-        if (t->kind != VN_TOK_WORD || t->fold.len >= sizeof key)
+        if (t->kind != VN_TOK_WORD || t->fold.len < 2 || t->fold.len > 16)
             continue;
-        memcpy(key, t->fold.p, t->fold.len);
-        key[t->fold.len] = '\0';
-        const struct cue *c =
-            bsearch(key, CUES, sizeof CUES / sizeof CUES[0], sizeof CUES[0], cue_cmp);
-        if (c)
-            x->cue[k] |= c->bits;
-        /* two- and three-word cues, marked on every word */
+        unsigned char c0 = (unsigned char)t->fold.p[0];
+        if (c0 < 'a' || c0 > 'z')
+            continue;
+        for (size_t q = bs[c0 - 'a']; q < bs[c0 - 'a' + 1]; q++)
+            if (strncmp(CUES[q].w, t->fold.p, t->fold.len) == 0 && CUES[q].w[t->fold.len] == '\0') {
+                x->cue[k] |= CUES[q].bits;
+                break;
+            }
+        /* two-word cues, marked on both words */
         if (k > 0 && fold_is(t, "khoan") && fold_is(&x->t[k - 1], "tai")) {
             x->cue[k] |= CUE_ACCT | CUE_HANDLE;
             x->cue[k - 1] |= CUE_ACCT | CUE_HANDLE;
@@ -571,25 +576,43 @@ static enum td_err find_bare_hosts(struct ctx *x)
 {
     const char *s = x->s;
     size_t len = x->len;
-    size_t i = 0;
-    while (i < len) {
-        size_t l0 = hostch(s, len, i);
-        if (l0 == 0 || s[i] == '-' || s[i] == '_') {
-            i += l0 ? l0 : 1;
+    size_t pos = 0; /* bytes before pos are done */
+    while (pos < len) {
+        /* a host has a dot with a label character on both sides: look only there */
+        const char *d = memchr(s + pos, '.', len - pos);
+        if (d == NULL)
+            break;
+        size_t dot = (size_t)(d - s);
+        if (dot == pos || dot + 1 >= len || s[dot + 1] == '-' || !hostch(s, len, dot + 1)) {
+            pos = dot + 1;
+            continue;
+        }
+        /* back to the start of this run of host characters and dots */
+        size_t i = dot;
+        while (i > pos) {
+            size_t pb = i - 1;
+            while (pb > pos && ((unsigned char)s[pb] & 0xC0) == 0x80)
+                pb--;
+            if (s[pb] == '.' || hostch(s, len, pb))
+                i = pb;
+            else
+                break;
+        }
+        while (i < dot && (s[i] == '-' || s[i] == '_' || s[i] == '.'))
+            i++;
+        if (i == dot) {
+            pos = dot + 1;
             continue;
         }
         if (i > 0) {
-            /* a host starts after a space or punctuation, not inside a word, an address or a
-             * path: skip the whole run of host characters and dots */
-            size_t pb = i - 1;
-            while (pb > 0 && ((unsigned char)s[pb] & 0xC0) == 0x80)
-                pb--;
-            char p = s[pb];
-            if (hostch(s, len, pb) || p == '@' || p == '.' || p == '/' || p == '%' || p == '\\' ||
-                p == '=' || p == '&' || p == '+') {
+            /* not inside an address or a path */
+            char p = s[i - 1];
+            if (p == '@' || p == '/' || p == '%' || p == '\\' || p == '=' || p == '&' || p == '+' ||
+                p == '.') {
                 size_t l;
-                while (i < len && ((l = hostch(s, len, i)) != 0 || s[i] == '.'))
-                    i += l ? l : 1;
+                pos = i;
+                while (pos < len && ((l = hostch(s, len, pos)) != 0 || s[pos] == '.'))
+                    pos += l ? l : 1;
                 continue;
             }
         }
@@ -613,7 +636,7 @@ static enum td_err find_bare_hosts(struct ctx *x)
         int tc = labels >= 2 ? tld_class(s + last, he - last) : 0;
         int www = he - i > 4 && ci_eq(s + i, "www.", 4);
         if (tc == 0 || (he < len && s[he] == '@')) {
-            i = he > i ? he : i + 1;
+            pos = he > dot ? he : dot + 1;
             continue;
         }
         size_t e = he;
@@ -630,7 +653,7 @@ static enum td_err find_bare_hosts(struct ctx *x)
             if (rc != TD_OK)
                 return rc;
         }
-        i = e > i ? e : i + 1;
+        pos = e > dot ? e : dot + 1;
     }
     return TD_OK;
 }

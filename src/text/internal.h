@@ -58,6 +58,7 @@ struct vn_scan {
     uint32_t *x;
     size_t nx, xcap;
     int has_x;     /* any cluster with extra marks */
+    int has_twin;  /* any Greek or Cyrillic letter (word_fix looks for look-alikes) */
     int all_ascii; /* the input was plain ASCII */
 };
 

@@ -87,6 +87,48 @@ static unsigned mark_tone(uint32_t m)
     }
 }
 
+/*
+ * Fast path for the precomposed letters Vietnamese uses: U+00C0..U+01B0 and U+1EA0..U+1EF9,
+ * each mapped to its casefolded decomposition as a pure cluster: bits 0-6 the ASCII base letter,
+ * bits 8-9 the modifier (VN_MOD_*), bits 10-12 the tone (VN_TONE_*), bit 13 "the base is đ"
+ * (Đ, đ and the look-alikes Ð, ð); 0 = not a pure Vietnamese letter, ask utf8proc. Generated from
+ * the Unicode data (NFD of the casefold); tests/unit/text/normalize.c checks every entry against
+ * utf8proc.
+ */
+static const uint16_t VN_LATIN[241] = {
+    0x0461, 0x0861, 0x0161, 0x1061, 0x0000, 0x0000, 0x0000, 0x0000, 0x0465, 0x0865, 0x0165, 0x0000,
+    0x0469, 0x0869, 0x0000, 0x0000, 0x2000, 0x0000, 0x046F, 0x086F, 0x016F, 0x106F, 0x0000, 0x0000,
+    0x0000, 0x0475, 0x0875, 0x0000, 0x0000, 0x0879, 0x0000, 0x0000, 0x0461, 0x0861, 0x0161, 0x1061,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0465, 0x0865, 0x0165, 0x0000, 0x0469, 0x0869, 0x0000, 0x0000,
+    0x2000, 0x0000, 0x046F, 0x086F, 0x016F, 0x106F, 0x0000, 0x0000, 0x0000, 0x0475, 0x0875, 0x0000,
+    0x0000, 0x0879, 0x0000, 0x0000, 0x0000, 0x0000, 0x0261, 0x0261, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x2000, 0x2000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x1069, 0x1069, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x1075, 0x1075, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x036F, 0x036F, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0375,
+    0x0375,
+};
+static const uint16_t VN_EXT[90] = {
+    0x1461, 0x1461, 0x0C61, 0x0C61, 0x0961, 0x0961, 0x0561, 0x0561, 0x0D61, 0x0D61, 0x1161, 0x1161,
+    0x1561, 0x1561, 0x0A61, 0x0A61, 0x0661, 0x0661, 0x0E61, 0x0E61, 0x1261, 0x1261, 0x1661, 0x1661,
+    0x1465, 0x1465, 0x0C65, 0x0C65, 0x1065, 0x1065, 0x0965, 0x0965, 0x0565, 0x0565, 0x0D65, 0x0D65,
+    0x1165, 0x1165, 0x1565, 0x1565, 0x0C69, 0x0C69, 0x1469, 0x1469, 0x146F, 0x146F, 0x0C6F, 0x0C6F,
+    0x096F, 0x096F, 0x056F, 0x056F, 0x0D6F, 0x0D6F, 0x116F, 0x116F, 0x156F, 0x156F, 0x0B6F, 0x0B6F,
+    0x076F, 0x076F, 0x0F6F, 0x0F6F, 0x136F, 0x136F, 0x176F, 0x176F, 0x1475, 0x1475, 0x0C75, 0x0C75,
+    0x0B75, 0x0B75, 0x0775, 0x0775, 0x0F75, 0x0F75, 0x1375, 0x1375, 0x1775, 0x1775, 0x0479, 0x0479,
+    0x1479, 0x1479, 0x0C79, 0x0C79, 0x1079, 0x1079,
+};
+
 static const uint32_t MOD_MARK[4] = {0, 0x0302, 0x0306, 0x031B};
 static const uint32_t TONE_MARK[6] = {0, 0x0300, 0x0301, 0x0309, 0x0303, 0x0323};
 
@@ -337,6 +379,20 @@ enum td_err vn_scan_text(struct arena *a, const char *s, size_t len, struct vn_s
                 return TD_ENOMEM;
             continue;
         }
+        uint16_t f = 0;
+        if (cp >= 0xC0 && cp <= 0x1B0)
+            f = VN_LATIN[cp - 0xC0];
+        else if (cp >= 0x1EA0 && cp <= 0x1EF9)
+            f = VN_EXT[cp - 0x1EA0];
+        if (f) {
+            struct vn_clu *nc =
+                new_clu(a, sc, (f & 0x2000) ? 0x0111 : (uint32_t)(f & 0x7F), VN_C_LETTER, st, en);
+            if (nc == NULL)
+                return TD_ENOMEM;
+            nc->mod = (uint8_t)((f >> 8) & 3);
+            nc->tone = (uint8_t)((f >> 10) & 7);
+            continue;
+        }
         const utf8proc_property_t *pr = utf8proc_get_property((utf8proc_int32_t)cp);
         if (pr->ignorable || pr->category == UTF8PROC_CATEGORY_CF ||
             pr->category == UTF8PROC_CATEGORY_CC)
@@ -370,6 +426,8 @@ enum td_err vn_scan_text(struct arena *a, const char *s, size_t len, struct vn_s
                 u = ' ';
             } else {
                 u = lookalike(u);
+                if (u >= 0x0370 && u < 0x0530)
+                    sc->has_twin = 1;
             }
             struct vn_clu *nc = new_clu(a, sc, u, cls, st, en);
             if (nc == NULL)
@@ -537,7 +595,7 @@ void vn_word_fix(struct vn_scan *sc, size_t b, size_t e)
     struct vn_clu *c = sc->c;
     /* 1. Cyrillic/Greek look-alikes inside a word that also has Latin letters */
     int latin = 0, twin = 0;
-    for (size_t k = b; k < e; k++) {
+    for (size_t k = b; k < e && sc->has_twin; k++) {
         if (c[k].base < 0x80)
             latin = 1;
         else if (c[k].base >= 0x0370 && c[k].base < 0x0530 && latin_twin(c[k].base))
@@ -569,14 +627,17 @@ void vn_word_fix(struct vn_scan *sc, size_t b, size_t e)
                 }
             }
         }
-    /* 2. a letter repeated 3+ times collapses to one (the first that carries marks) */
+    /* 2. a letter repeated 3+ times collapses to one (the first that carries marks), and
+     * 3. tone placement on what is left, when it is syllable-sized and has a tone */
+    size_t ix[SYL_MAX], n = 0;
+    int has_tone = 0;
     size_t k = b;
     while (k < e) {
         size_t j = k + 1;
         while (j < e && c[j].base == c[k].base)
             j++;
+        size_t keep = k;
         if (j - k >= 3) {
-            size_t keep = k;
             for (size_t q = k; q < j; q++)
                 if (c[q].mod || c[q].tone || c[q].nx) {
                     keep = q;
@@ -585,21 +646,21 @@ void vn_word_fix(struct vn_scan *sc, size_t b, size_t e)
             for (size_t q = k; q < j; q++)
                 if (q != keep)
                     c[q].cls = VN_C_DROP;
+            if (n < SYL_MAX)
+                ix[n] = keep;
+            n++;
+            has_tone |= c[keep].tone != 0;
+        } else {
+            for (size_t q = k; q < j; q++) {
+                if (n < SYL_MAX)
+                    ix[n] = q;
+                n++;
+                has_tone |= c[q].tone != 0;
+            }
         }
         k = j;
     }
-    /* 3. tone placement on a syllable-sized word */
-    size_t ix[SYL_MAX], n = 0;
-    int has_tone = 0;
-    for (k = b; k < e; k++) {
-        if (c[k].cls == VN_C_DROP)
-            continue;
-        if (n == SYL_MAX)
-            return;
-        has_tone |= c[k].tone != 0;
-        ix[n++] = k;
-    }
-    if (has_tone && n >= 2)
+    if (has_tone && n >= 2 && n <= SYL_MAX)
         place_tone(c, ix, n);
 }
 

@@ -66,21 +66,14 @@ enum td_err vn_tokenize(struct arena *a, const struct vn_teencode *tc, const cha
     enum td_err rc = vn_scan_text(a, s, len, &sc);
     if (rc != TD_OK)
         return rc;
-    /* count tokens and the bytes their forms need */
-    size_t ntok = 0, bytes = 0;
-    for (size_t i = 0; i < sc.n;) {
-        size_t j = token_end(&sc, i, &kind);
-        if (j == 0) {
-            i++;
-            continue;
-        }
-        ntok++;
-        bytes += 2 * (vn_emit_bound(&sc, i, j) + 1) + 2 * 4 + 2;
-        i = j;
-    }
-    if (ntok == 0)
+    if (sc.n == 0)
         return TD_OK;
-    struct vn_token *v = arena_alloc(a, ntok * sizeof *v);
+    /* one pass: the token array grows by doubling; the forms of all tokens fit in one buffer
+     * (normal form <= 4 bytes per cluster and mark, fold <= 4 per cluster, 2 NULs and at most
+     * 2 glued bytes per token, tokens <= clusters) */
+    size_t cap = sc.n / 2 + 8;
+    size_t bytes = 12 * sc.n + 4 * sc.nx + 16;
+    struct vn_token *v = arena_alloc(a, cap * sizeof *v);
     char *buf = arena_alloc(a, bytes);
     if (v == NULL || buf == NULL)
         return TD_ENOMEM;
@@ -90,6 +83,14 @@ enum td_err vn_tokenize(struct arena *a, const struct vn_teencode *tc, const cha
         if (j == 0) {
             i++;
             continue;
+        }
+        if (k == cap) {
+            struct vn_token *nv = arena_alloc(a, 2 * cap * sizeof *nv);
+            if (nv == NULL)
+                return TD_ENOMEM;
+            memcpy(nv, v, k * sizeof *v);
+            v = nv;
+            cap *= 2;
         }
         struct vn_token *t = &v[k++];
         if (kind == VN_TOK_WORD)
