@@ -133,7 +133,7 @@ test('the counsellor takes the case, writes an internal note and replies', async
     assert.ok((await note.textContent()).includes(vi['console.case.internal']), 'marked internal');
     const reply = page.locator('.tl-staff:not(.tl-internal)', { hasText: REPLY });
     assert.equal(await reply.count(), 1, 'the reply is in the timeline, not marked internal');
-    await waitText(page, '.due', vi['console.due.answered']);
+    await waitText(page, '#view-case .due', vi['console.due.answered']);
     await page.screenshot({ path: shotPath('console-case'), fullPage: true });
 });
 

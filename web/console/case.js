@@ -92,7 +92,7 @@ function studentText(c) {
         if (ent.length) cls.push('hl-ent');
         if (ent.some((e) => e.known_bad)) cls.push('hl-bad');
         const title = [
-            ...sig.map((s) => t('console.case.signal_title', { phrase: s.phrase, category: label('category', s.category), weight: s.weight })),
+            ...sig.map((s) => t('console.case.signal_title', { phrase: s.phrase, category: s.category ? label('category', s.category) : label('signal', s.kind), weight: s.weight })),
             ...ent.map((e) => `${label('entity', e.kind)}${e.known_bad ? ` — ${t('console.case.known_bad')}` : ''}`),
         ].join('\n');
         return h('mark', { class: cls.join(' '), title }, seg.text);
@@ -106,12 +106,14 @@ function signalsTable(c) {
     return h('table', { class: 'mini' },
         h('thead', null, h('tr', null,
             h('th', { scope: 'col', text: t('console.case.sig_phrase') }),
+            h('th', { scope: 'col', text: t('console.case.sig_kind') }),
             h('th', { scope: 'col', text: t('console.col.category') }),
             h('th', { scope: 'col', text: t('console.case.sig_weight') }))),
         h('tbody', null, sigs.map((s) => h('tr', null,
             h('td', null, h('mark', { class: `hl hl-sig${s.folded_only ? ' hl-folded' : ''}`, text: s.phrase }),
                 s.folded_only ? h('span', { class: 'tag', text: t('console.case.folded_only') }) : null),
-            h('td', { text: label('category', s.category) }),
+            h('td', { text: label('signal', s.kind) }),
+            h('td', { text: s.category ? label('category', s.category) : '—' }),
             h('td', { text: String(s.weight ?? '') })))));
 }
 
@@ -147,11 +149,13 @@ function eventValue(kind, v) {
 
 function eventItem(e) {
     const what = has(`event.${e.kind}`) ? t(`event.${e.kind}`) : e.kind;
-    const change = (e.from !== undefined && e.from !== null) || (e.to !== undefined && e.to !== null)
-        ? `${eventValue(e.kind, e.from)} → ${eventValue(e.kind, e.to)}` : '';
+    const hasChange = e.kind !== 'created' && ((e.from !== undefined && e.from !== null) || (e.to !== undefined && e.to !== null));
+    const change = hasChange ? `${eventValue(e.kind, e.from)} → ${eventValue(e.kind, e.to)}` : '';
+    const actor = e.actor_kind === 'student' ? t('console.case.author_student')
+        : e.actor_kind === 'system' || !e.actor ? t('console.case.author_system') : e.actor;
     return h('li', { class: 'tl-item tl-event' },
         h('p', { class: 'tl-meta' },
-            h('strong', { text: e.actor || t('console.case.author_system') }), ' ',
+            h('strong', { text: actor }), ' ',
             h('span', { text: what }),
             h('time', { datetime: e.at, text: formatDateTime(e.at) })),
         change ? h('p', { class: 'tl-change', text: change }) : null,
@@ -351,7 +355,7 @@ function render(focusTitle) {
                         h('mark', { class: 'hl hl-ent', text: t('console.case.legend_entity') }))),
                 h('section', { 'aria-labelledby': 'rs-title' },
                     h('h2', { id: 'rs-title', text: t('console.case.reasons', { urgency: label('urgency', c.urgency) }) }),
-                    (c.reasons || []).length ? h('ul', { id: 'reasons' }, c.reasons.map((r) => h('li', { text: r })))
+                    (c.reasons || []).length ? h('ul', { id: 'reasons' }, c.reasons.map((r) => h('li', { text: label('reason', r) })))
                         : h('p', { class: 'hint', text: t('console.case.no_reasons') }),
                     signalsTable(c)),
                 h('section', { 'aria-labelledby': 'tl-title' },

@@ -260,7 +260,7 @@ function toggleSound() {
 
 // ---------- blank screen ----------
 
-let lastEsc = 0;
+let lastEsc = -Infinity;
 let titleBeforeBlank = '';
 
 function blank() {
@@ -283,7 +283,7 @@ function onKey(ev) {
     if (ev.key !== 'Escape') return;
     const now = performance.now();
     if (now - lastEsc < 800) {
-        lastEsc = 0;
+        lastEsc = -Infinity;
         blank();
     } else {
         lastEsc = now;
