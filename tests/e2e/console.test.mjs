@@ -151,6 +151,18 @@ test('log a phone call as a case in one form', async () => {
     await page.click('#call-submit');
     await page.locator('#case-title').waitFor({ state: 'visible' });
     await waitText(page, '.facts-row', vi['channel.phone']);
+    // The caller's code and key are shown once, to be read out; with them the caller follows
+    // the case on the portal like any reporter.
+    const code = (await page.textContent('#call-code')).trim();
+    const key = (await page.textContent('#call-key')).trim();
+    assert.ok((await page.textContent('#case-title')).includes(code));
+    const follow = await http(`${srv.url}/api/v1/reports/${code}`, 'GET', undefined, { 'X-Access-Key': key });
+    assert.equal(follow.status, 200);
+    await page.click('#call-secret-done');
+    assert.equal(await page.locator('#call-secret').count(), 0);
+    await page.reload();
+    await page.locator('#case-title').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#call-key').count(), 0, 'the key is not shown again');
     await context.close();
 });
 

@@ -3,6 +3,7 @@
 import { $, $$ } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { capi, consoleError } from './state.js';
+import { setCallSecret } from './case.js';
 
 const FIELDS = { text: '#call-text', 'contact.name': '#call-name', 'contact.phone': '#call-phone', 'contact.email': '#call-email' };
 
@@ -45,7 +46,9 @@ async function submit(ev) {
     try {
         const c = await capi('POST', '/api/v1/cases', body);
         $('#call-form').reset();
-        location.hash = `#/case/${encodeURIComponent(c.code || c.case_code)}`;
+        const code = c.code || c.case_code;
+        setCallSecret(code, c.access_key); // shown once on the case view, to read to the caller
+        location.hash = `#/case/${encodeURIComponent(code)}`;
     } catch (err) {
         if (err.status === 401) return;
         if (err.status === 422 && err.field) {

@@ -13,6 +13,12 @@ let current = null; // the case object last received
 let currentCode = null;
 let flash = null; // {kind: 'ok'|'error', text} shown after the next render
 let contactShown = null; // contact details unsealed for current (cleared when the case changes)
+let callSecret = null; // {code, key} of a phone call just logged: shown once, to read out
+
+/** After logging a call: show its code and access key on the case view, once. */
+export function setCallSecret(code, key) {
+    callSecret = key ? { code, key } : null;
+}
 
 const root = () => $('#view-case');
 
@@ -21,6 +27,7 @@ export async function openCase(code) {
         current = null;
         contactShown = null;
         flash = null;
+        if (callSecret && callSecret.code !== code) callSecret = null;
     }
     currentCode = code;
     if (!current) fill(root(), h('p', { class: 'hint', text: t('console.loading') }));
@@ -313,6 +320,17 @@ function linkedSection(c) {
             : h('p', { class: 'hint', text: t('console.case.no_linked') }));
 }
 
+function callSecretBox() {
+    return h('section', { class: 'call-secret', id: 'call-secret', 'aria-labelledby': 'cs-title' },
+        h('h2', { id: 'cs-title', text: t('console.call.secret_title') }),
+        h('p', { text: t('console.call.secret_hint') }),
+        h('dl', { class: 'secret-list' },
+            h('div', null, h('dt', { text: t('portal.result.code') }), h('dd', { class: 'code-big', id: 'call-code', text: callSecret.code })),
+            h('div', null, h('dt', { text: t('portal.result.key') }), h('dd', { class: 'code-big', id: 'call-key', text: callSecret.key }))),
+        h('button', { type: 'button', class: 'btn btn-small', id: 'call-secret-done', text: t('console.call.secret_done'),
+            onclick: () => { callSecret = null; render(false); } }));
+}
+
 function fact(name, value) {
     return [h('dt', { text: name }), h('dd', null, value)];
 }
@@ -335,6 +353,7 @@ function render(focusTitle) {
                 h('span', { class: 'tag', id: 'case-category', text: label('category', c.category) }),
                 h('span', { class: 'tag', text: label('status', c.status) }),
                 c.needs_review ? h('span', { class: 'tag tag-review', text: t('console.case.needs_review') }) : null)),
+        callSecret && callSecret.code === c.code ? callSecretBox() : null,
         msg ? h('p', { class: `notice notice-${msg.kind === 'ok' ? 'ok' : 'error'}`, id: 'case-msg', role: msg.kind === 'ok' ? 'status' : 'alert', text: msg.text }) : null,
         h('dl', { class: 'facts facts-row' },
             fact(t('console.col.due'), dueElement(c)),
