@@ -7,6 +7,10 @@ import { startServer, setupInstitution, launchBrowser, newPage, axeSerious, cata
 
 const vi = catalogs.vi;
 const en = catalogs.en;
+const OTHERS = [
+    { username: 'city', role: 'city', password: 'correct horse battery 4' },
+    { username: 'admin', role: 'admin', password: 'correct horse battery 5' },
+];
 let srv;
 let browser;
 let scamCode;
@@ -20,7 +24,7 @@ async function report(body) {
 
 before(async () => {
     srv = await startServer();
-    setupInstitution(srv, 'DEMO', 'Trường Cao đẳng Demo', STAFF);
+    setupInstitution(srv, 'DEMO', 'Trường Cao đẳng Demo', [...STAFF, ...OTHERS]);
     browser = await launchBrowser();
     scamCode = (await report({ text: 'Em bị lừa đảo chuyển 2 triệu đồng cho trang việc nhẹ lương cao, số tài khoản 0123456789 ngân hàng ACB.' })).case_code;
     contactCode = (await report({
@@ -185,6 +189,15 @@ test('changing urgency needs a reason, and the reason shows in the timeline', as
     await waitText(page, '#case-msg', vi['console.case.reclassed']);
     await waitText(page, '#case-urgency', vi[`urgency.${other}`]);
     await waitText(page, '.timeline', 'Kẻ quấy rối biết địa chỉ nhà em');
+
+    // Assign to a colleague by username; an unknown name is refused with the field named.
+    await page.fill('#assign-to', 'khong-co-ai');
+    await page.click('#assign-to ~ button');
+    await waitText(page, '#case-msg', vi['console.field.assignee']);
+    await page.fill('#assign-to', 'counsellor2');
+    await page.click('#assign-to ~ button');
+    await waitText(page, '#case-assignee', 'counsellor2');
+    await waitText(page, '.timeline', 'counsellor2');
     await context.close();
 });
 
@@ -231,4 +244,25 @@ test('English console: labels, categories and the server\'s own messages', async
     await page.screenshot({ path: shotPath('console-case-en'), fullPage: true });
     assert.deepEqual(await axeSerious(page), [], 'case view in English');
     await context.close();
+});
+
+test('a city officer reads cases without the counsellor\'s actions; an administrator sees no case content', async () => {
+    const c = await newPage(browser);
+    await c.page.goto(`${srv.url}/console/`);
+    await consoleLogin(c.page, OTHERS[0]);
+    await c.page.locator('#queue-body tr').first().waitFor();
+    assert.ok(await c.page.locator('#nav-call').isHidden(), 'no phone-call form for the city');
+    await c.page.goto(`${srv.url}/console/#/case/${contactCode}`);
+    await c.page.locator('#case-title').waitFor({ state: 'visible' });
+    assert.ok((await c.page.textContent('.student-text')).length > 0, 'the text is readable');
+    for (const sel of ['#reply-form', '#transitions', '#assign-me', '#reclass', '#contact-show'])
+        assert.equal(await c.page.locator(sel).count(), 0, `${sel} not offered to the city`);
+    await c.context.close();
+
+    const a = await newPage(browser);
+    await a.page.goto(`${srv.url}/console/`);
+    await consoleLogin(a.page, OTHERS[1]);
+    await waitText(a.page, '#queue-error', vi['console.admin_no_cases']);
+    assert.equal(await a.page.locator('#queue-body tr').count(), 0);
+    await a.context.close();
 });

@@ -19,10 +19,11 @@ const TEST_ENV = { TONGDAI_AUTH_PWHASH_OPS: '1', TONGDAI_AUTH_PWHASH_MEM_KIB: '8
 
 /**
  * Start `tongdai serve` on a free port with a fresh data directory. env: extra TONGDAI_*
- * settings. Resolves to {url, dataDir, cli, stop}; cli(args, input) runs another tongdai command
+ * settings; prepare(cli, dataDir): runs after `tongdai init`, before the server starts (for data
+ * the server reads at start-up, such as the known-bad list). Resolves to {url, dataDir, cli, stop}; cli(args, input) runs another tongdai command
  * on the same data directory and returns {status, stdout, stderr}.
  */
-export async function startServer(env = {}) {
+export async function startServer(env = {}, prepare = null) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongdai-e2e-'));
     const fullEnv = { ...process.env, ...TEST_ENV, TONGDAI_DATA: dataDir, ...env };
     const cli = (args, input) => {
@@ -31,6 +32,7 @@ export async function startServer(env = {}) {
     };
     const init = cli(['init', '--data', dataDir]);
     if (init.status !== 0) throw new Error(`tongdai init failed: ${init.stderr}`);
+    if (prepare) await prepare(cli, dataDir);
     const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
@@ -70,7 +72,7 @@ export function setupInstitution(srv, code, name, users = []) {
     if (r.status !== 0) throw new Error(`institution add: ${r.stderr}`);
     for (const u of users) {
         const args = ['user', 'add', u.username, '--role', u.role, '--password-file', '-'];
-        if (u.role !== 'admin') args.push('--institution', code);
+        if (u.role === 'counsellor' || u.role === 'lead') args.push('--institution', code);
         const ru = srv.cli(args, `${u.password}\n`);
         if (ru.status !== 0) throw new Error(`user add ${u.username}: ${ru.stderr}`);
     }
