@@ -194,10 +194,10 @@ test('changing urgency needs a reason, and the reason shows in the timeline', as
     await page.fill('#assign-to', 'khong-co-ai');
     await page.click('#assign-to ~ button');
     await waitText(page, '#case-msg', vi['console.field.assignee']);
-    await page.fill('#assign-to', 'counsellor2');
+    await page.fill('#assign-to', 'lead');
     await page.click('#assign-to ~ button');
-    await waitText(page, '#case-assignee', 'counsellor2');
-    await waitText(page, '.timeline', 'counsellor2');
+    await waitText(page, '#case-assignee', 'lead');
+    await waitText(page, '.timeline', vi['event.assignee']);
     await context.close();
 });
 
