@@ -38,10 +38,12 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps run test test-unit test-api test-cli test-e2e test-san check-banned \
+.PHONY: all unit-bins deps run test test-unit test-api test-cli test-e2e test-san check-banned \
         format clean node-deps bench
 
 all: $(BUILD)/tongdai
+
+unit-bins: $(UNIT_BINS)
 
 deps:
 	@scripts/deps.sh
@@ -80,8 +82,8 @@ run: deps all
 
 # `make test`: every suite, then the unit and API suites again under ASan+UBSan.
 test: deps node-deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory SANITIZE=1 all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
 	@scripts/run-tests.sh
 
 test-unit: all $(UNIT_BINS)
@@ -93,7 +95,7 @@ test-cli: all node-deps
 test-e2e: all node-deps
 	@scripts/run-tests.sh e2e
 test-san:
-	@$(MAKE) --no-print-directory SANITIZE=1 all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
 	@scripts/run-tests.sh san-unit san-api
 
 check-banned:
