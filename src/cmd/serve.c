@@ -212,6 +212,15 @@ int cmd_serve(int argc, char **argv)
     }
     log_set_level(lvl);
 
+    /* Block the stop signals before any thread starts (the store's writer and checkpointer, the
+     * HTTP workers inherit the mask), so that only sigwait below receives them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     int created = 0;
     if (store_init_datadir(cfg.data_dir, &created, err, sizeof err) != TD_OK) {
         fprintf(stderr, "tongdai: data directory: %s\n", err);
@@ -248,14 +257,6 @@ int cmd_serve(int argc, char **argv)
         memcpy(routes + api_nroutes, api_test_routes, api_test_nroutes * sizeof *routes);
         log_warn("msg=\"test-only routes enabled (TONGDAI_TEST_ROUTES=1); never in production\"");
     }
-
-    /* Block the stop signals before any thread starts, so only sigwait below receives them. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     struct http_server_config hc = {
         .addr = cfg.listen_addr,

@@ -1,6 +1,7 @@
 // Foundation (issue 2): graceful shutdown, database failure (503), data directory set-up and the
 // `tongdai serve` command line (flags, configuration precedence, --check-config).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -106,21 +107,20 @@ describe('database failure', () => {
     const ok = await srv.fetch('/api/v1/health');
     assert.equal(ok.status, 200);
     await ok.arrayBuffer();
-    // Destroy the database under the running server: garbage over the file (same inode, so the
-    // open descriptors see it), an empty WAL, and a zeroed WAL index so that every connection
-    // drops its page cache at its next read and finds no database.
+    // Corrupt the database under the running server, as a failing disk would: first a write
+    // from another process (the sqlite3 shell) so that every server connection drops its page
+    // cache at its next read, then garbage over the whole main file (same inode, so the open
+    // descriptors see it). Pages the shell's write put in the WAL stay readable; every table
+    // page of schema_migrations now reads as garbage.
     const db = path.join(srv.dataDir, 'tongdai.db');
+    const sh = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, 'PRAGMA user_version = 4242;'], {
+      encoding: 'utf8',
+    });
+    assert.equal(sh.status, 0, `sqlite3: ${sh.stderr}`);
     const size = fs.statSync(db).size;
     const fd = fs.openSync(db, 'r+');
     fs.writeSync(fd, Buffer.alloc(size, 0xa5), 0, size, 0);
     fs.closeSync(fd);
-    if (fs.existsSync(`${db}-wal`)) fs.truncateSync(`${db}-wal`, 0);
-    if (fs.existsSync(`${db}-shm`)) {
-      const shm = fs.openSync(`${db}-shm`, 'r+');
-      const n = fs.fstatSync(shm).size;
-      fs.writeSync(shm, Buffer.alloc(n, 0), 0, n, 0);
-      fs.closeSync(shm);
-    }
     for (let i = 0; i < 6; i++) {
       // several requests, so every worker thread's connection is exercised
       const res = await srv.fetch('/api/v1/health');

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,6 +41,13 @@ export function tempShare() {
   fs.mkdirSync(web);
   return { dir, web };
 }
+
+// Servers still running when a test file ends (a test failed before stopping its server) are
+// killed, so a failure never leaves the test runner waiting on a child process.
+const live = new Set();
+after(() => {
+  for (const p of live) p.kill('SIGKILL');
+});
 
 /** process.env plus extra; a value of undefined removes the variable. */
 export function mergeEnv(extra) {
@@ -87,11 +95,13 @@ export async function startServer(opts = {}) {
   if (opts.share) env.TONGDAI_SHARE = opts.share;
   const args = ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...(opts.args || [])];
   const proc = spawn(BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
   let out = '';
   let err = '';
   let exited = null;
   const exitPromise = new Promise((resolve) => {
     proc.on('exit', (code, signal) => {
+      live.delete(proc);
       exited = { code, signal, at: Date.now() };
       resolve(exited);
     });
