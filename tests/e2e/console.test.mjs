@@ -266,3 +266,27 @@ test('a city officer reads cases without the counsellor\'s actions; an administr
     assert.equal(await a.page.locator('#queue-body tr').count(), 0);
     await a.context.close();
 });
+
+test('with "sound alerts" on, a new critical case plays a tone as well as raising the banner', async () => {
+    const { page, context } = await newPage(browser);
+    // Count the tones the page starts (the audio itself cannot be heard in a headless browser).
+    await page.addInitScript(() => {
+        window.__tones = 0;
+        const orig = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function () {
+            window.__tones++;
+            return orig.call(this);
+        };
+    });
+    await page.goto(`${srv.url}/console/`);
+    await consoleLogin(page, STAFF[0]);
+    await page.locator('#queue-title').waitFor({ state: 'visible' });
+    await page.click('#sound-btn');
+    assert.equal(await page.getAttribute('#sound-btn', 'aria-pressed'), 'true');
+    await page.waitForTimeout(5500); // let one poll pass so that the report below is new
+    const r = await report({ text: 'Em không muốn sống nữa, tối nay em sẽ nhảy cầu.' });
+    assert.equal(r.urgency, 'critical'); // self-harm is always critical (taxonomy)
+    await waitText(page, '#alert-list', r.case_code, 15000);
+    assert.ok(await page.evaluate(() => window.__tones) > 0, 'a tone was played');
+    await context.close();
+});
