@@ -64,8 +64,14 @@ enum td_err api_cases_init(struct api_ctx *ctx, char *err, size_t errlen)
 
 void api_cases_fini(struct api_ctx *ctx)
 {
-    if (ctx->store)
+    if (ctx->store) {
+        uint64_t batches = 0, writes = 0;
         store_writer_stop(ctx->store);
+        store_writer_stats(ctx->store, &batches, &writes);
+        log_info("msg=\"writer stopped\" commits=%llu writes=%llu", (unsigned long long)batches,
+                 (unsigned long long)writes);
+    }
+    api_qcache_clear();
     ratelimit_free(state.login_ip);
     ratelimit_free(state.login_user);
     ratelimit_free(state.lookup_ip);

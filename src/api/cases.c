@@ -18,7 +18,11 @@
 
 /* ---------- the queue ---------- */
 
-/* JSON string escaping into a strbuf (the queue is rendered by hand: it is the hot path). */
+/*
+ * The queue is the hot path (every console polls it), so its JSON is written by hand into a
+ * buffer, without printf, and rendered pages are cached (qcache.c).
+ */
+
 static enum td_err put_str(struct sb *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -46,84 +50,207 @@ static enum td_err put_str(struct sb *b, const char *s)
 
 static enum td_err put_opt_str(struct sb *b, const char *s)
 {
-    return s ? put_str(b, s) : sb_puts(b, "null");
+    return s ? put_str(b, s) : sb_append(b, "null", 4);
+}
+
+static void digits(char *p, int64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 characters) for years 0..9999, as td_format_rfc3339. */
+static void fmt_time(char *out, int64_t ms)
+{
+    int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int64_t msr = ms - s * 1000;
+    int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+    int64_t sod = s - days * 86400;
+    /* days since 1970-01-01 to civil date (Howard Hinnant's algorithm) */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    digits(out, y, 4);
+    out[4] = '-';
+    digits(out + 5, m, 2);
+    out[7] = '-';
+    digits(out + 8, d, 2);
+    out[10] = 'T';
+    digits(out + 11, sod / 3600, 2);
+    out[13] = ':';
+    digits(out + 14, sod / 60 % 60, 2);
+    out[16] = ':';
+    digits(out + 17, sod % 60, 2);
+    out[19] = '.';
+    digits(out + 20, msr, 3);
+    out[23] = 'Z';
 }
 
 static enum td_err put_time(struct sb *b, int64_t ms)
 {
-    char t[32];
+    char t[26];
     if (ms == 0)
-        return sb_puts(b, "null");
-    td_format_rfc3339(ms, t, sizeof t);
-    return sb_printf(b, "\"%s\"", t);
+        return sb_append(b, "null", 4);
+    if (ms < -62135596800000LL || ms > 253402300799999LL) { /* outside years 1..9999 */
+        td_format_rfc3339(ms, t + 1, sizeof t - 2);
+        t[0] = '"';
+        size_t n = strlen(t);
+        t[n] = '"';
+        return sb_append(b, t, n + 1);
+    }
+    t[0] = '"';
+    fmt_time(t + 1, ms);
+    t[25] = '"';
+    return sb_append(b, t, 26);
+}
+
+static enum td_err put_lit(struct sb *b, const char *s)
+{
+    return sb_append(b, s, strlen(s));
+}
+
+static enum td_err render_queue(struct sb *b, const struct case_queue_page *pg)
+{
+    enum td_err rc = put_lit(b, "{\"items\":[");
+    char num[24];
+    for (size_t i = 0; !rc && i < pg->n; i++) {
+        const struct store_queue_item *it = &pg->items[i];
+        rc = put_lit(b, i ? ",{\"code\":\"" : "{\"code\":\"");
+        if (!rc)
+            rc = put_lit(b, it->code); /* Crockford characters only */
+        if (!rc)
+            rc = put_lit(b, "\",\"institution\":");
+        if (!rc)
+            rc = put_str(b, it->institution_code ? it->institution_code : "");
+        if (!rc)
+            rc = put_lit(b, ",\"status\":\"");
+        if (!rc)
+            rc = put_lit(b, it->status);
+        if (!rc)
+            rc = put_lit(b, "\",\"category\":");
+        if (!rc)
+            rc = put_str(b, it->category);
+        if (!rc)
+            rc = put_lit(b, ",\"urgency\":\"");
+        if (!rc)
+            rc = put_lit(b, case_urgency_code(it->urgency));
+        if (!rc) {
+            int n = it->score < 0 ? 0 : it->score > 999 ? 999 : it->score;
+            int w = n >= 100 ? 3 : n >= 10 ? 2 : 1;
+            digits(num, n, w);
+            rc = put_lit(b, "\",\"score\":");
+            if (!rc)
+                rc = sb_append(b, num, (size_t)w);
+        }
+        if (!rc)
+            rc = put_lit(b, ",\"channel\":");
+        if (!rc)
+            rc = put_str(b, it->channel);
+        if (!rc)
+            rc = put_lit(b, ",\"excerpt\":");
+        if (!rc)
+            rc = put_str(b, it->excerpt ? it->excerpt : "");
+        if (!rc)
+            rc = put_lit(b, ",\"assignee\":");
+        if (!rc)
+            rc = put_opt_str(b, it->assignee);
+        if (!rc)
+            rc = put_lit(b, ",\"opened_at\":");
+        if (!rc)
+            rc = put_time(b, it->opened_at);
+        if (!rc)
+            rc = put_lit(b, ",\"due_at\":");
+        if (!rc)
+            rc = put_time(b, it->due_at);
+        if (!rc)
+            rc = put_lit(b, ",\"first_response_at\":");
+        if (!rc)
+            rc = put_time(b, it->first_response_at);
+        if (!rc)
+            rc = put_lit(b, pg->overdue[i] ? ",\"overdue\":true}" : ",\"overdue\":false}");
+    }
+    if (!rc)
+        rc = put_lit(b, "],\"next_cursor\":");
+    if (!rc)
+        rc = put_opt_str(b, pg->next_cursor);
+    if (!rc)
+        rc = put_lit(b, ",\"now\":");
+    if (!rc)
+        rc = put_time(b, pg->now);
+    if (!rc)
+        rc = sb_putc(b, '}');
+    return rc;
+}
+
+/* The cache key: the account (its scope and "me") and every parameter, length-prefixed. */
+static size_t queue_key(const struct actor *a, const char *const *params, size_t nparams, char *out,
+                        size_t cap)
+{
+    int w = snprintf(out, cap, "%lld", (long long)a->account_id);
+    size_t o = w > 0 ? (size_t)w : 0;
+    for (size_t i = 0; i < nparams; i++) {
+        size_t len = params[i] ? strlen(params[i]) : 0;
+        w = snprintf(out + o, cap - o, "|%d:", params[i] ? (int)len : -1);
+        if (w < 0 || (size_t)w >= cap - o || len >= cap - o - (size_t)w)
+            return 0; /* too long to cache */
+        o += (size_t)w;
+        memcpy(out + o, params[i] ? params[i] : "", len);
+        o += len;
+    }
+    return o;
 }
 
 enum td_err api_cases_list(struct http_request *req, struct http_response *res)
 {
+    struct api_cases *s = api_cases();
     struct case_queue_req r = {
         http_query(req, "status"),   http_query(req, "urgency"), http_query(req, "category"),
         http_query(req, "assignee"), http_query(req, "q"),       http_query(req, "limit"),
         http_query(req, "cursor"),   http_query(req, "since"),
     };
+    const char *params[8] = {r.status, r.urgency, r.category, r.assignee,
+                             r.q,      r.limit,   r.cursor,   r.since};
+    const struct actor *who = api_actor(req);
     struct case_queue_page pg;
     struct core_fail f;
     struct sb b;
-    enum td_err rc = case_queue(&api_cases()->core, req->arena, api_actor(req), &r, &pg, &f);
+    char key[2048];
+    char *body = NULL;
+    size_t len = 0, key_len = 0;
+    int64_t ttl = s->core.cfg ? (int64_t)s->core.cfg->queue_cache_ms : 0;
+    int64_t now = td_mono_ns() / 1000000;
+    uint64_t gen = store_generation(s->core.st);
+    if (ttl > 0 && who)
+        key_len = queue_key(who, params, 8, key, sizeof key);
+    if (key_len && api_qcache_get(req->arena, key, key_len, gen, now, ttl, &body, &len))
+        goto reply;
+
+    enum td_err rc = case_queue(&s->core, req->arena, who, &r, &pg, &f);
     if (rc)
         return api_fail_core(res, rc, &f);
     sb_init(&b, 8u << 20);
-    rc = sb_puts(&b, "{\"items\":[");
-    for (size_t i = 0; !rc && i < pg.n; i++) {
-        const struct store_queue_item *it = &pg.items[i];
-        rc = sb_puts(&b, i ? ",{\"code\":" : "{\"code\":");
-        if (!rc)
-            rc = put_str(&b, it->code);
-        if (!rc)
-            rc = sb_puts(&b, ",\"institution\":");
-        if (!rc)
-            rc = put_str(&b, it->institution_code ? it->institution_code : "");
-        if (!rc)
-            rc = sb_printf(&b,
-                           ",\"status\":\"%s\",\"category\":\"%s\",\"urgency\":\"%s\","
-                           "\"score\":%d,\"channel\":\"%s\",\"excerpt\":",
-                           it->status, it->category, case_urgency_code(it->urgency), it->score,
-                           it->channel);
-        if (!rc)
-            rc = put_str(&b, it->excerpt ? it->excerpt : "");
-        if (!rc)
-            rc = sb_puts(&b, ",\"assignee\":");
-        if (!rc)
-            rc = put_opt_str(&b, it->assignee);
-        if (!rc)
-            rc = sb_puts(&b, ",\"opened_at\":");
-        if (!rc)
-            rc = put_time(&b, it->opened_at);
-        if (!rc)
-            rc = sb_puts(&b, ",\"due_at\":");
-        if (!rc)
-            rc = put_time(&b, it->due_at);
-        if (!rc)
-            rc = sb_puts(&b, ",\"first_response_at\":");
-        if (!rc)
-            rc = put_time(&b, it->first_response_at);
-        if (!rc)
-            rc = sb_printf(&b, ",\"overdue\":%s}", pg.overdue[i] ? "true" : "false");
+    rc = render_queue(&b, &pg);
+    if (!rc) {
+        len = b.len;
+        body = arena_strndup(req->arena, b.p, b.len);
+        if (body == NULL)
+            rc = TD_ENOMEM;
     }
-    if (!rc)
-        rc = sb_puts(&b, "],\"next_cursor\":");
-    if (!rc)
-        rc = put_opt_str(&b, pg.next_cursor);
-    if (!rc)
-        rc = sb_puts(&b, ",\"now\":");
-    if (!rc)
-        rc = put_time(&b, pg.now);
-    if (!rc)
-        rc = sb_putc(&b, '}');
-    char *body = rc ? NULL : arena_strndup(req->arena, b.p, b.len);
-    size_t len = b.len;
     sb_free(&b);
-    if (rc || body == NULL)
-        return rc ? rc : TD_ENOMEM;
+    if (rc)
+        return rc;
+    if (key_len)
+        api_qcache_put(key, key_len, gen, now, body, len);
+reply:
     res->status = 200;
     res->body = body;
     res->body_len = len;

@@ -7,6 +7,8 @@
 #define TD_API_CASES_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #include "api/api.h"
 #include "core/access.h"
@@ -47,6 +49,13 @@ json_t *api_account_json(const struct actor *a);
 
 /** The staff view of a case (GET /api/v1/cases/{code}). */
 json_t *api_case_json(struct http_request *req, const struct case_view *v);
+
+/* qcache.c: rendered queue pages (see the top of qcache.c) */
+int api_qcache_get(struct arena *a, const char *key, size_t key_len, uint64_t gen, int64_t now_ms,
+                   int64_t ttl_ms, char **body, size_t *len);
+void api_qcache_put(const char *key, size_t key_len, uint64_t gen, int64_t now_ms, const char *body,
+                    size_t len);
+void api_qcache_clear(void);
 
 /* session.c */
 enum td_err api_session_login(struct http_request *req, struct http_response *res);

@@ -31,6 +31,7 @@ void config_defaults(struct td_config *c)
     c->session_ttl_min = 8 * 60;
     c->pwhash_ops = 2;
     c->pwhash_mem_kib = 64 * 1024;
+    c->queue_cache_ms = 1000;
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -107,6 +108,7 @@ static const struct key keys[] = {
     U("session.ttl_minutes", session_ttl_min, 100000),
     U("auth.pwhash_ops", pwhash_ops, 16),
     U("auth.pwhash_mem_kib", pwhash_mem_kib, 4 * 1024 * 1024),
+    U("server.queue_cache_ms", queue_cache_ms, 60000),
 };
 #undef U
 

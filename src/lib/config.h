@@ -40,6 +40,8 @@ struct td_config {
     /* argon2id cost for new password hashes (verification reads the cost from the hash) */
     unsigned pwhash_ops;     /* passes; default 2 (libsodium OPSLIMIT_INTERACTIVE) */
     unsigned pwhash_mem_kib; /* memory in KiB; default 65536 (MEMLIMIT_INTERACTIVE) */
+
+    unsigned queue_cache_ms; /* a rendered queue page is reused this long unless data changed */
 };
 
 /** Fill with built-in defaults. */

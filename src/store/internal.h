@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "store/db.h"
 #include "store/store.h"
@@ -34,6 +35,11 @@ struct store {
     int wrunning, wstop;
     unsigned wmax_batch;
     uint64_t wbatches, wjobs; /* statistics */
+    pthread_t cthread;        /* checkpointer (writer.c), runs while the writer runs */
+    pthread_cond_t ccond;     /* wakes the checkpointer on stop */
+    int crunning;
+    uint64_t ckpt_done_at;       /* wbatches at the last checkpoint */
+    _Atomic uint64_t generation; /* +1 after every commit through store_write */
 };
 
 /** The write transaction handed to a store_write() callback. */

@@ -101,6 +101,11 @@ struct store *store_tx_store(struct store_tx *tx);
 enum td_err store_writer_start(struct store *st, unsigned max_batch);
 /** Stop after finishing queued writes; no-op when not running. store_close() calls it. */
 void store_writer_stop(struct store *st);
+/**
+ * A number that changes after every commit made through store_write() in this process (for
+ * caches of rendered data; writes by other processes are not seen: bound such caches in time).
+ */
+uint64_t store_generation(struct store *st);
 /** Batches and writes committed by the writer so far (statistics for benchmarks and logs). */
 void store_writer_stats(struct store *st, uint64_t *batches, uint64_t *jobs);
 

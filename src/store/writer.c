@@ -7,13 +7,23 @@
  * savepoint of one transaction, commits once and wakes the waiters. A write is acknowledged only
  * after the commit that contains it returned, so "acknowledged" still means "on disk"; a failing
  * write rolls back to its savepoint without disturbing its batch-mates.
+ *
+ * Checkpoints: SQLite's automatic checkpoint would run inside a commit on the writer's
+ * connection (copying the WAL into the database file and flushing it), stalling every waiting
+ * request for tens of milliseconds. While the writer runs, its connection has
+ * wal_autocheckpoint=0 and a checkpointer thread runs PASSIVE checkpoints on its own connection
+ * (every CKPT_EVERY_MS when something was committed), which do not block commits.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "store/internal.h"
+
+#define CKPT_EVERY_MS 250
 
 struct store_job {
     store_write_fn fn;
@@ -79,7 +89,14 @@ static enum td_err run_inline(struct store *st, store_write_fn fn, void *arg)
     rc = db_commit(tx.db);
     if (rc)
         db_rollback(tx.db);
+    else
+        atomic_fetch_add(&st->generation, 1);
     return rc;
+}
+
+uint64_t store_generation(struct store *st)
+{
+    return atomic_load(&st->generation);
 }
 
 static void *writer_main(void *p)
@@ -105,8 +122,11 @@ static void *writer_main(void *p)
         last->next = NULL;
         pthread_mutex_unlock(&st->wmu);
 
-        if (tx.db == NULL)
+        if (tx.db == NULL) {
             tx.db = store_db(st);
+            if (tx.db)
+                db_exec(tx.db, "PRAGMA wal_autocheckpoint=0");
+        }
         enum td_err rc = tx.db ? db_begin(tx.db) : TD_EDB;
         for (struct store_job *j = batch; j; j = j->next)
             j->rc = rc ? rc : run_job(&tx, j);
@@ -122,6 +142,7 @@ static void *writer_main(void *p)
             }
         }
 
+        atomic_fetch_add(&st->generation, 1); /* before anyone is told it committed */
         pthread_mutex_lock(&st->wmu);
         st->wbatches++;
         st->wjobs += n;
@@ -130,6 +151,34 @@ static void *writer_main(void *p)
             j->done = 1;
         }
         pthread_cond_broadcast(&st->wdone);
+    }
+    pthread_mutex_unlock(&st->wmu);
+    return NULL;
+}
+
+static void *checkpointer_main(void *p)
+{
+    struct store *st = p;
+    struct db *db = NULL;
+    pthread_mutex_lock(&st->wmu);
+    while (!st->wstop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)CKPT_EVERY_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        int r = 0;
+        while (!st->wstop && r != ETIMEDOUT)
+            r = pthread_cond_timedwait(&st->ccond, &st->wmu, &ts);
+        if (st->wstop || st->wbatches == st->ckpt_done_at)
+            continue;
+        st->ckpt_done_at = st->wbatches;
+        pthread_mutex_unlock(&st->wmu);
+        if (db == NULL)
+            db = store_db(st);
+        if (db && db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") != TD_OK)
+            log_warn("msg=\"checkpoint failed\" detail=\"%s\"", db_errmsg(db));
+        pthread_mutex_lock(&st->wmu);
     }
     pthread_mutex_unlock(&st->wmu);
     return NULL;
@@ -168,6 +217,9 @@ enum td_err store_writer_start(struct store *st, unsigned max_batch)
         goto out;
     }
     st->wrunning = 1;
+    st->crunning = pthread_create(&st->cthread, NULL, checkpointer_main, st) == 0;
+    if (!st->crunning)
+        log_warn("msg=\"no checkpointer thread: checkpoints run inside commits\"");
 out:
     pthread_mutex_unlock(&st->wmu);
     return rc;
@@ -181,12 +233,20 @@ void store_writer_stop(struct store *st)
         return;
     }
     st->wstop = 1;
-    pthread_cond_signal(&st->wcond);
+    pthread_cond_broadcast(&st->wcond);
+    pthread_cond_broadcast(&st->ccond);
     pthread_mutex_unlock(&st->wmu);
     pthread_join(st->wthread, NULL);
+    if (st->crunning)
+        pthread_join(st->cthread, NULL);
     pthread_mutex_lock(&st->wmu);
     st->wrunning = 0;
+    st->crunning = 0;
     pthread_mutex_unlock(&st->wmu);
+    /* The writer's connection checkpoints automatically again (writes now run inline). */
+    struct db *db = store_db(st);
+    if (db)
+        db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 void store_writer_stats(struct store *st, uint64_t *batches, uint64_t *jobs)

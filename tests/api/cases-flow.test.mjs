@@ -2,6 +2,8 @@
 // -> resolve -> student writes again -> reopened; phone calls logged by staff; contact details
 // and who may unseal them; sessions; linked cases.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { caseWorld } from './cases-helpers.mjs';
@@ -328,5 +330,26 @@ describe('case flow', () => {
       if (!cursor) break;
     }
     assert.deepEqual(seen, all);
+  });
+
+  test('the queue page cache: own changes at once, another process\'s within a second', async () => {
+    const before1 = await a1.json('/api/v1/cases?limit=200');
+    const again = await a1.json('/api/v1/cases?limit=200');
+    assert.deepEqual(again.body.items, before1.body.items);
+    // A change through the API shows on the very next read.
+    const r = await w.report({ institution: 'A', text: 'Em bị người lạ nhắn tin đe doạ trên mạng' });
+    let q = await a1.json('/api/v1/cases?limit=200');
+    assert.ok(q.body.items.some((i) => i.code === r.case_code));
+    // A report imported by the command line (another process) shows within the cache lifetime.
+    const f = path.join(w.dataDir, 'one.jsonl');
+    fs.writeFileSync(f, JSON.stringify({ text: 'Báo cáo nhập từ dòng lệnh: bị lừa đảo thẻ cào' }) + '\n');
+    await w.cli(['import', f, '--institution', 'A']);
+    const t0 = Date.now();
+    for (;;) {
+      q = await a1.json('/api/v1/cases?limit=200'); // the page cached just above
+      if (q.body.items.some((i) => i.excerpt.includes('dòng lệnh'))) break;
+      assert.ok(Date.now() - t0 < 2500, 'visible within the 1 s cache lifetime');
+      await new Promise((res) => setTimeout(res, 100));
+    }
   });
 });
