@@ -62,6 +62,13 @@ void td_json_init(void)
     pthread_once(&init_once, install);
 }
 
+/* Installed before main() whenever this file is linked in, so no jansson value can exist with
+ * an untagged block (td_json_init stays for clarity and for programs that dlopen us). */
+__attribute__((constructor)) static void install_early(void)
+{
+    td_json_init();
+}
+
 struct arena *td_json_use_arena(struct arena *a)
 {
     struct arena *prev = cur_arena;

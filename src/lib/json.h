@@ -8,8 +8,8 @@
  * an arena (start-up, commands) jansson uses malloc as usual. Each block carries a 16-byte tag
  * saying where it came from, so a value may be decref'd on either side.
  * Rule: a json_t created inside a request must not outlive the request (no caching it).
- * Call td_json_init() before the first jansson allocation of the process (it is idempotent, and
- * http_server_start and i18n_load call it), never after jansson values exist.
+ * The functions are installed by a constructor before main() whenever this file is linked in
+ * (td_json_init() is idempotent and may be called again), so blocks are always tagged.
  */
 #ifndef TD_LIB_JSON_H
 #define TD_LIB_JSON_H
