@@ -8,13 +8,18 @@
  *       rest go on.
  *   tongdai triage train FILE.jsonl [FILE2.jsonl ...] -o OUT [--min-df N]
  *       Trains the naive Bayes models from objects with "text", "category", "urgency".
- *   tongdai triage eval FILE.jsonl [--json] [--cv K] [--strip-diacritics] [--extra FILE]...
+ *   tongdai triage eval FILE.jsonl [FILE2.jsonl ...] [--json] [--cv K [--stratify]]
+ *                       [--extra FILE]... [--train FILE]... [--strip-diacritics] [--errors]
  *       Per-category precision/recall/F1, macro-F1, urgency accuracy, critical recall, critical
- *       cases predicted low or medium, confusion matrix. --cv K: K-fold cross-validation (fold
- *       of line i is i mod K; train on the other folds in memory, plus any --extra files;
- *       evaluate the held-out fold). --errors: print each wrong verdict to stderr with the
- *       signals that fired. --strip-diacritics: evaluate on the texts with every mark
- *       removed (the model is still trained on the texts as written).
+ *       cases predicted low or medium, confusion matrix, over the union of the FILEs (in order).
+ *       Without --cv or --train the shipped model is used. --cv K: K-fold cross-validation (fold
+ *       of report i is i mod K, or with --stratify its rank among the reports of its category,
+ *       offset by the category's first rank, mod K; train on the other folds in memory, plus any
+ *       --extra files; evaluate the held-out fold). --train FILE (repeatable, not with --cv):
+ *       train a model in memory on these files only and evaluate every report with it (the
+ *       "new annotator" figure: train on one corpus, test on another). --errors: print each
+ *       wrong verdict to stderr with the signals that fired. --strip-diacritics: evaluate on
+ *       the texts with every mark removed (the model is still trained on the texts as written).
  *
  * Data files default to td_share_path("data/triage/lexicon"), "data/triage/model" and
  * "data/text/teencode.tsv" (the model and the teencode map may be missing: lexicon only).
@@ -32,9 +37,6 @@
 #include "lib/strbuf.h"
 #include "text/vn.h"
 #include "triage/triage.h"
-
-/* Weak until src/text's entity code lands (see src/triage/triage.c). */
-#pragma weak vn_entity_kind_name
 
 #define DATA_MAX (64u << 20)
 #define REPORT_MAX (1u << 20)
@@ -145,8 +147,7 @@ static json_t *verdict_json(const struct triage_verdict *v)
     for (size_t i = 0; i < v->entities.n; i++) {
         const struct vn_entity *e = &v->entities.v[i];
         json_t *j = json_object();
-        json_object_set_new(j, "type",
-                            json_string(vn_entity_kind_name ? vn_entity_kind_name(e->kind) : "?"));
+        json_object_set_new(j, "type", json_string(vn_entity_kind_name(e->kind)));
         json_object_set_new(j, "value", json_stringn(e->value.p, e->value.len));
         if (e->host.len)
             json_object_set_new(j, "host", json_stringn(e->host.p, e->host.len));
@@ -164,14 +165,12 @@ static json_t *verdict_json(const struct triage_verdict *v)
     return o;
 }
 
+/* Written straight to stdout: jansson may allocate through the tagged functions of
+ * src/lib/json.c, whose blocks must not be handed to free(). */
 static void print_json_line(json_t *o)
 {
-    char *s = json_dumps(o, JSON_COMPACT);
-    if (s) {
-        fputs(s, stdout);
+    if (json_dumpf(o, stdout, JSON_COMPACT) == 0)
         fputc('\n', stdout);
-        free(s);
-    }
 }
 
 static void print_error_line(const char *msg, json_t *id)
@@ -573,16 +572,61 @@ static void print_report(const struct tally *ty, json_t *o)
     }
 }
 
+/* Fold of each report: i mod k, or stratified by category (round-robin inside each category,
+ * each category starting where the previous one stopped so the folds stay balanced). */
+static void assign_folds(const struct labelled *l, long k, int stratify, long *fold)
+{
+    if (!stratify) {
+        for (size_t i = 0; i < l->n; i++)
+            fold[i] = (long)(i % (size_t)k);
+        return;
+    }
+    long next = 0;
+    for (int c = 0; c < TRIAGE_NCAT; c++)
+        for (size_t i = 0; i < l->n; i++)
+            if (l->v[i].category == c) {
+                fold[i] = next;
+                next = (next + 1) % k;
+            }
+}
+
+/* Train a model in memory on ex[0..n) and load a classifier with it. */
+static struct triage *train_and_load(const struct files *f, const struct triage_example *ex,
+                                     size_t n, const char *what)
+{
+    struct triage_inputs in = inputs_of(f);
+    char err[512];
+    char *model = NULL;
+    size_t mlen = 0;
+    struct triage *t = NULL;
+    if (triage_train(&in, ex, n, 2, &model, &mlen, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: triage eval: training %s: %s\n", what, err);
+        return NULL;
+    }
+    in.model = model;
+    in.model_len = mlen;
+    if (triage_load(&in, &t, err, sizeof err) != TD_OK) {
+        fprintf(stderr, "tongdai: triage eval: %s: %s\n", what, err);
+        t = NULL;
+    }
+    free(model);
+    return t;
+}
+
 static int cmd_eval(int argc, char **argv, struct files *f)
 {
-    const char *path = NULL;
-    int as_json = 0, strip = 0, show = 0;
+    int as_json = 0, strip = 0, show = 0, stratify = 0, nfiles = 0;
     long k = 0;
-    struct labelled l = {0}, extra = {0};
+    struct labelled l = {0}, extra = {0}, train = {0};
     struct tally ty;
     struct triage *t = NULL;
+    struct triage_example *tr = NULL;
+    long *fold = NULL;
     char err[512];
     int ret = 1;
+    static const char usage[] = "usage: tongdai triage eval FILE.jsonl... [--json] [--cv K "
+                                "[--stratify]] [--extra FILE]... [--train FILE]... "
+                                "[--strip-diacritics] [--errors]";
     memset(&ty, 0, sizeof ty);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
@@ -591,6 +635,8 @@ static int cmd_eval(int argc, char **argv, struct files *f)
             show = 1;
         } else if (strcmp(argv[i], "--strip-diacritics") == 0) {
             strip = 1;
+        } else if (strcmp(argv[i], "--stratify") == 0) {
+            stratify = 1;
         } else if (strcmp(argv[i], "--cv") == 0 && i + 1 < argc) {
             char *e;
             k = strtol(argv[++i], &e, 10);
@@ -601,87 +647,84 @@ static int cmd_eval(int argc, char **argv, struct files *f)
         } else if (strcmp(argv[i], "--extra") == 0 && i + 1 < argc) {
             if (load_labelled(argv[++i], &extra) != 0)
                 goto out;
-        } else if (argv[i][0] == '-' || path) {
-            ret = cmd_usage_error("triage eval: unexpected '%s' (usage: tongdai triage eval "
-                                  "FILE.jsonl [--json] [--cv K] [--strip-diacritics])",
-                                  argv[i]);
+        } else if (strcmp(argv[i], "--train") == 0 && i + 1 < argc) {
+            if (load_labelled(argv[++i], &train) != 0)
+                goto out;
+        } else if (argv[i][0] == '-') {
+            ret = cmd_usage_error("triage eval: unexpected '%s' (%s)", argv[i], usage);
             goto out;
         } else {
-            path = argv[i];
+            if (load_labelled(argv[i], &l) != 0)
+                goto out;
+            nfiles++;
         }
     }
-    if (path == NULL) {
-        ret = cmd_usage_error("triage eval: usage: tongdai triage eval FILE.jsonl [--json] "
-                              "[--cv K] [--strip-diacritics]");
+    if (nfiles == 0 || (train.n && k) || (stratify && !k)) {
+        ret = cmd_usage_error("triage eval: %s%s", usage,
+                              train.n && k     ? " (--train and --cv exclude each other)"
+                              : stratify && !k ? " (--stratify needs --cv)"
+                                               : "");
         goto out;
     }
-    if (load_labelled(path, &l) != 0)
-        goto out;
     if (k == 0) {
-        struct triage_inputs in = inputs_of(f);
-        if (triage_load(&in, &t, err, sizeof err) != TD_OK) {
-            fprintf(stderr, "tongdai: triage: %s\n", err);
-            goto out;
+        if (train.n) {
+            t = train_and_load(f, train.v, train.n, "--train files");
+            if (t == NULL)
+                goto out;
+        } else {
+            struct triage_inputs in = inputs_of(f);
+            if (triage_load(&in, &t, err, sizeof err) != TD_OK) {
+                fprintf(stderr, "tongdai: triage: %s\n", err);
+                goto out;
+            }
         }
         for (size_t i = 0; i < l.n; i++)
             if (eval_one(t, &l.v[i], i, strip, show, &ty) != 0)
                 fprintf(stderr, "tongdai: triage eval: report %zu could not be classified\n",
                         i + 1);
     } else {
-        struct triage_example *tr = malloc((l.n + extra.n + 1) * sizeof *tr);
-        if (tr == NULL)
+        tr = malloc((l.n + extra.n + 1) * sizeof *tr);
+        fold = malloc((l.n + 1) * sizeof *fold);
+        if (tr == NULL || fold == NULL)
             goto out;
-        for (long fold = 0; fold < k; fold++) {
+        assign_folds(&l, k, stratify, fold);
+        for (long fo = 0; fo < k; fo++) {
             size_t nt = 0;
             for (size_t i = 0; i < l.n; i++)
-                if ((long)(i % (size_t)k) != fold)
+                if (fold[i] != fo)
                     tr[nt++] = l.v[i];
             for (size_t i = 0; i < extra.n; i++)
                 tr[nt++] = extra.v[i];
-            struct triage_inputs in = inputs_of(f);
-            char *model = NULL;
-            size_t mlen = 0;
-            if (triage_train(&in, tr, nt, 2, &model, &mlen, err, sizeof err) != TD_OK) {
-                fprintf(stderr, "tongdai: triage eval: training fold %ld: %s\n", fold, err);
-                free(tr);
+            char what[32];
+            snprintf(what, sizeof what, "fold %ld", fo);
+            struct triage *ft = train_and_load(f, tr, nt, what);
+            if (ft == NULL)
                 goto out;
-            }
-            in.model = model;
-            in.model_len = mlen;
-            struct triage *ft = NULL;
-            enum td_err rc = triage_load(&in, &ft, err, sizeof err);
-            free(model);
-            if (rc) {
-                fprintf(stderr, "tongdai: triage eval: fold %ld: %s\n", fold, err);
-                free(tr);
-                goto out;
-            }
             for (size_t i = 0; i < l.n; i++)
-                if ((long)(i % (size_t)k) == fold &&
-                    eval_one(ft, &l.v[i], i, strip, show, &ty) != 0)
+                if (fold[i] == fo && eval_one(ft, &l.v[i], i, strip, show, &ty) != 0)
                     fprintf(stderr, "tongdai: triage eval: report %zu could not be classified\n",
                             i + 1);
             triage_free(ft);
         }
-        free(tr);
     }
     json_t *o = report_json(&ty);
     if (o == NULL)
         goto out;
     if (as_json) {
-        char *s = json_dumps(o, JSON_INDENT(2));
-        if (s)
-            printf("%s\n", s);
-        free(s);
+        if (json_dumpf(o, stdout, JSON_INDENT(2)) == 0)
+            fputc('\n', stdout);
     } else {
         print_report(&ty, o);
     }
     json_decref(o);
     ret = 0;
 out:
+    free(tr);
+    free(fold);
     triage_free(t);
     labelled_free(&l);
     labelled_free(&extra);
+    labelled_free(&train);
     return ret;
 }
 

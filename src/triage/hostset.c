@@ -21,9 +21,6 @@
 
 #define HOST_MAX 253
 
-/* Weak until src/text's URL canonicaliser lands: without it, non-ASCII entries are skipped. */
-#pragma weak vn_canon_url
-
 struct hslot {
     uint64_t h;
     uint32_t off, len; /* into pool */
@@ -134,8 +131,7 @@ static size_t canon_entry(const char *s, size_t n, char *out)
         struct vn_str url, host;
         size_t len = 0;
         arena_init(&a, 1 << 16);
-        if (vn_canon_url && vn_canon_url(&a, s, n, &url, &host) == TD_OK && host.len > 0 &&
-            host.len <= HOST_MAX) {
+        if (vn_canon_url(&a, s, n, &url, &host) == TD_OK && host.len > 0 && host.len <= HOST_MAX) {
             memcpy(out, host.p, host.len);
             len = host.len;
         }

@@ -89,7 +89,10 @@ enum td_err tri_stream_build(struct arena *a, const struct vn_teencode *tc, cons
     X(THIRDPARTY, "third_party")                                                                   \
     X(OFFLINE, "offline")                                                                          \
     X(ONGOING, "ongoing")                                                                          \
-    X(PLACE, "place")
+    X(PLACE, "place")                                                                              \
+    X(REFUSED, "refused")                                                                          \
+    X(CHECK, "check")                                                                              \
+    X(MISSING, "missing")
 
 enum tri_flag_bit {
 #define TRI_FLAG_ENUM(name, str) TRI_FB_##name,

@@ -47,6 +47,15 @@
  *     offline        the event happened offline (not the hotline's online-harm scope).
  *     ongoing        the harm goes on ("vẫn nhắn", "liên tục").
  *     place          a concrete place or moment for a threat ("cổng trường", "tan học").
+ *     refused        the writer refused, hung up, blocked or told someone before any harm
+ *                    ("cúp máy luôn", "không làm theo", "đã báo thầy").
+ *     check          the writer asks whether something is real, legal or safe ("có phải lừa
+ *                    đảo không", "có hợp pháp không", "thật hay giả").
+ *     missing        someone cannot be reached now ("mất liên lạc", "không liên lạc được").
+ *
+ * A guard may also carry a category and weight: "hướng dẫn tự tử" (a channel's content, not the
+ * writer's intent) cancels the "tự tử" inside it and counts for harmful_content; a guard's
+ * critical flag is ignored.
  *
  * Each line is an error if malformed (wrong field count, unknown category or flag, weight not a
  * number or out of range, empty or too long phrase, duplicate phrase); the message names the

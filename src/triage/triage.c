@@ -26,10 +26,6 @@
 
 #include "triage/internal.h"
 
-/* Entity extraction lands in src/text after the rest of the text module: until then the link
- * must not fail, so the reference is weak and a missing extractor yields no entities. */
-#pragma weak vn_extract_entities
-
 #define TRIAGE_TEXT_MAX (64u * 1024u)
 
 /* Combination constants, tuned by 5-fold cross-validation on the dev corpus. */
@@ -47,6 +43,12 @@
 #endif
 #ifndef MIN_SELF_HARM
 #define MIN_SELF_HARM 2.0
+#endif
+#ifndef SH_ACCUM
+#define SH_ACCUM 3.0 /* indirect self-harm cues that together make it self-harm */
+#endif
+#ifndef SH_WEAK
+#define SH_WEAK 1.0 /* self-harm wording that raises another category to high */
 #endif
 #ifndef NB_URG_CONFIDENT
 #define NB_URG_CONFIDENT 0.90
@@ -196,6 +198,8 @@ static enum td_err analyse(const struct triage *t, struct arena *a, const char *
 
 enum { CRIT_NONE = 0, CRIT_AMBIG_FOLDED, CRIT_FOLDED, CRIT_EXACT };
 
+#define SH_SEEN_MAX 8
+
 struct agg {
     double catw[TRIAGE_NCAT];
     uint32_t flags;         /* union of flags of active phrases */
@@ -206,19 +210,28 @@ struct agg {
     int crit_max;
     int negated; /* a critical/self-harm phrase was negated */
     int folded_crit;
-    double strength; /* sum of positive weights, for the score */
+    int nsh;                       /* distinct self-harm phrases that fired */
+    uint32_t sh_seen[SH_SEEN_MAX]; /* ... their entries */
+    double strength;               /* sum of positive weights, for the score */
     double evidence; /* weight of phrases that say what happened (category or harm flags) */
 };
 
 /* Flags that lower urgency. */
 #define CALMING_FLAGS                                                                              \
-    (TRI_F(PAST) | TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | TRI_F(NOLOSS) | TRI_F(QUESTION))
+    (TRI_F(PAST) | TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | TRI_F(NOLOSS) | TRI_F(QUESTION) |         \
+     TRI_F(REFUSED) | TRI_F(CHECK))
 
 /* Flags that say something harmful happened, as opposed to time or tone. */
 #define EVIDENCE_FLAGS                                                                             \
     (TRI_F(CRITICAL) | TRI_F(MONEY) | TRI_F(LOSS) | TRI_F(DEADLINE) | TRI_F(PUBLISH) |             \
      TRI_F(INTIMATE) | TRI_F(VIOLENCE) | TRI_F(RANSOM) | TRI_F(ISOLATION) | TRI_F(HELP) |          \
-     TRI_F(CREDENTIALS) | TRI_F(TRAVEL) | TRI_F(MISUSE) | TRI_F(CONTACTS))
+     TRI_F(CREDENTIALS) | TRI_F(TRAVEL) | TRI_F(MISUSE) | TRI_F(CONTACTS) | TRI_F(MISSING))
+
+/* Flags that say harm is happening or was done: a text with any of them is not "only asking". */
+#define HARM_FLAGS                                                                                 \
+    (TRI_F(LOSS) | TRI_F(CREDENTIALS) | TRI_F(MISUSE) | TRI_F(PUBLISH) | TRI_F(VIOLENCE) |         \
+     TRI_F(CONTACTS) | TRI_F(RANSOM) | TRI_F(HELP) | TRI_F(ONGOING) | TRI_F(ISOLATION) |           \
+     TRI_F(TRAVEL) | TRI_F(MISSING))
 
 static void aggregate(const struct triage *t, const struct analysis *an, struct agg *g)
 {
@@ -231,31 +244,50 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
                 g->negated = 1;
             continue;
         }
-        if (e->flags & (TRI_F(GUARD) | TRI_F(NEGATION)))
+        uint32_t ef = e->flags;
+        if (ef & TRI_F(NEGATION))
             continue;
+        /* A guard counts only for its own category ("hướng dẫn tự tử": harmful content), never
+         * as a critical signal. */
+        if (ef & TRI_F(GUARD)) {
+            if (e->category < 0 || e->weight == 0)
+                continue;
+            ef &= ~(TRI_F(GUARD) | TRI_F(CRITICAL));
+        }
         double w = e->weight;
-        if ((e->category >= 0 || (e->flags & EVIDENCE_FLAGS)) && !mt->folded_only)
+        if ((e->category >= 0 || (ef & EVIDENCE_FLAGS)) && !mt->folded_only)
             g->evidence += e->weight;
-        else if (e->category >= 0 || (e->flags & EVIDENCE_FLAGS))
+        else if (e->category >= 0 || (ef & EVIDENCE_FLAGS))
             g->evidence += e->weight * FOLD_DISCOUNT;
         if (mt->folded_only)
-            w *= (e->flags & TRI_F(AMBIGUOUS)) ? AMBIG_DISCOUNT : FOLD_DISCOUNT;
+            w *= (ef & TRI_F(AMBIGUOUS)) ? AMBIG_DISCOUNT : FOLD_DISCOUNT;
         if (e->category >= 0)
             g->catw[e->category] += w;
         if (w > 0)
             g->strength += w;
+        if (e->category == CAT_SELF_HARM && w > 0) {
+            int seen = 0;
+            for (int k = 0; k < g->nsh && k < SH_SEEN_MAX; k++)
+                if (g->sh_seen[k] == mt->entry)
+                    seen = 1;
+            if (!seen) {
+                if (g->nsh < SH_SEEN_MAX)
+                    g->sh_seen[g->nsh] = mt->entry;
+                g->nsh++;
+            }
+        }
         /* A phrase that lowers urgency, read only through folded forms of an ambiguous
          * phrase, does not lower it: never downgrade on doubt. */
-        uint32_t fl = e->flags;
-        if (mt->folded_only && (e->flags & TRI_F(AMBIGUOUS)))
+        uint32_t fl = ef;
+        if (mt->folded_only && (ef & TRI_F(AMBIGUOUS)))
             fl &= ~CALMING_FLAGS;
         g->flags |= fl;
         if (!mt->folded_only)
-            g->exact_flags |= e->flags;
-        if (e->flags & TRI_F(CRITICAL)) {
-            int lvl = !mt->folded_only                ? CRIT_EXACT
-                      : (e->flags & TRI_F(AMBIGUOUS)) ? CRIT_AMBIG_FOLDED
-                                                      : CRIT_FOLDED;
+            g->exact_flags |= ef;
+        if (ef & TRI_F(CRITICAL)) {
+            int lvl = !mt->folded_only          ? CRIT_EXACT
+                      : (ef & TRI_F(AMBIGUOUS)) ? CRIT_AMBIG_FOLDED
+                                                : CRIT_FOLDED;
             if (mt->folded_only)
                 g->folded_crit = 1;
             int *slot = e->category >= 0 ? &g->crit[e->category] : &g->crit_nocat;
@@ -277,12 +309,16 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     enum triage_urgency u = usual[c];
     int past = HAS(PAST) || HAS(RESOLVED);
     int now = HAS(IMMINENCE) || HAS(DEADLINE) || HAS(ONGOING);
+    /* Refused before any harm: hung up, blocked, did not do as told, told a teacher. */
+    int refused = HAS(REFUSED) && !HAS(LOSS) && !HAS(ONGOING) && !HAS(MISSING);
     *changed = 1;
     switch (c) {
     case CAT_SELF_HARM:
         return URG_CRITICAL;
     case CAT_ONLINE_KIDNAPPING:
-        if (HAS(PREVENTIVE))
+        /* The taxonomy: a kidnapping script refused before any harm stays in the category,
+         * urgency low. */
+        if (HAS(PREVENTIVE) || refused)
             return URG_LOW;
         if (past && !HAS(IMMINENCE))
             return HAS(LOSS) || HAS(ONGOING) ? URG_HIGH : URG_LOW;
@@ -298,7 +334,9 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_TRAFFICKING:
         if (HAS(PREVENTIVE))
             return URG_LOW;
-        if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) ||
+        if (refused && !HAS(RANSOM) && !HAS(HELP))
+            return past && !now ? URG_LOW : URG_MEDIUM;
+        if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) || HAS(MISSING) ||
             (HAS(TRAVEL) && HAS(IMMINENCE)))
             return URG_CRITICAL;
         if (past && !HAS(IMMINENCE))
@@ -307,7 +345,7 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_SCAM:
         if (HAS(RESOLVED))
             return URG_LOW;
-        if (HAS(NOLOSS) && !HAS(LOSS))
+        if ((HAS(NOLOSS) || refused) && !HAS(LOSS))
             return URG_MEDIUM;
         if (HAS(PAST) && !now && !HAS(MONEY))
             return URG_MEDIUM;
@@ -315,7 +353,7 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_IMPERSONATION:
         if (HAS(RESOLVED) || (HAS(PAST) && !HAS(LOSS) && !now))
             return URG_LOW;
-        if (HAS(NOLOSS) && !HAS(LOSS) && !HAS(DEADLINE))
+        if ((HAS(NOLOSS) || refused) && !HAS(LOSS) && !HAS(DEADLINE))
             return URG_MEDIUM;
         return URG_HIGH;
     case CAT_LOAN_HARASSMENT:
@@ -360,6 +398,53 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     return u;
 }
 
+/* The taxonomy: an isolation order with ransom, bail or "proof of innocence" money, or from
+ * someone posing as an official, is online kidnapping whatever the script began as. */
+static int kidnapping_script(const struct agg *g, int best)
+{
+    if (!HAS(ISOLATION) || best == CAT_ONLINE_KIDNAPPING || best == CAT_TRAFFICKING ||
+        best == CAT_SELF_HARM)
+        return 0;
+    if (HAS(RANSOM))
+        return 1;
+    switch (best) {
+    case CAT_IMPERSONATION:
+    case CAT_SCAM:
+    case CAT_ACCOUNT_TAKEOVER:
+    case CAT_HARMFUL_CONTENT:
+    case CAT_WELLBEING:
+    case CAT_QUESTION:
+    case CAT_OTHER:
+        return g->crit[CAT_ONLINE_KIDNAPPING] >= CRIT_FOLDED &&
+               g->catw[CAT_IMPERSONATION] + g->catw[CAT_ONLINE_KIDNAPPING] >= 4.0;
+    default:
+        return 0;
+    }
+}
+
+/* The writer only asks whether something is real, legal or safe, and nothing in the text says
+ * harm was done or is under way: a question (taxonomy: "a student only asking whether a link or
+ * offer is safe is question / low"). */
+static int only_checking(const struct agg *g, int best)
+{
+    if (!HAS(CHECK) || (g->flags & HARM_FLAGS) || g->crit_max >= CRIT_FOLDED ||
+        g->catw[CAT_SELF_HARM] > 0)
+        return 0;
+    switch (best) {
+    case CAT_SCAM:
+    case CAT_IMPERSONATION:
+    case CAT_LOAN_HARASSMENT:
+    case CAT_ACCOUNT_TAKEOVER:
+    case CAT_HARMFUL_CONTENT:
+    case CAT_PRIVACY_LEAK:
+    case CAT_TRAFFICKING:
+    case CAT_OTHER:
+        return !HAS(IMMINENCE);
+    default:
+        return 0;
+    }
+}
+
 static int add_reason(struct triage_verdict *v, int *n, const char *r)
 {
     if (*n < 7)
@@ -395,8 +480,14 @@ static enum td_err build_signals(const struct triage *t, struct arena *a, const 
     for (size_t j = 0; j < an->m.n; j++) {
         const struct tri_match *mt = &an->m.v[j];
         const struct tri_lex_entry *e = tri_lexicon_entry(t->lex, mt->entry);
-        if (mt->cancelled || (e->flags & TRI_F(GUARD)))
+        uint32_t ef = e->flags;
+        if (mt->cancelled)
             continue;
+        if (ef & TRI_F(GUARD)) {
+            if (e->category < 0 || e->weight == 0)
+                continue;
+            ef &= ~(TRI_F(GUARD) | TRI_F(CRITICAL));
+        }
         struct triage_signal *s = &v->signals[v->nsignals++];
         s->start = an->st.v[mt->first].start;
         s->end = an->st.v[mt->last].end;
@@ -406,7 +497,7 @@ static enum td_err build_signals(const struct triage *t, struct arena *a, const 
         s->phrase.len = s->end - s->start;
         s->weight = e->weight;
         s->category = e->category;
-        s->kind = signal_kind(e->flags);
+        s->kind = signal_kind(ef);
         s->folded_only = mt->folded_only;
     }
     for (size_t i = 0; i < ents->n; i++) {
@@ -441,6 +532,28 @@ static int score_of(enum triage_urgency u, double strength, double conf)
     return s;
 }
 
+static int argmax_cat(const struct triage *t, const struct agg *g, const double *lc, int from,
+                      double *bs_out, double *second_out)
+{
+    int best = from;
+    double bs = -1e300, second = -1e300;
+    for (int c = from; c < TRIAGE_NCAT; c++) {
+        double s = (t->model ? NB_TEMPER * lc[c] : 0) + g->catw[c];
+        if (s > bs) {
+            second = bs;
+            bs = s;
+            best = c;
+        } else if (s > second) {
+            second = s;
+        }
+    }
+    if (bs_out)
+        *bs_out = bs;
+    if (second_out)
+        *second_out = second;
+    return best;
+}
+
 enum td_err triage_classify(const struct triage *t, struct arena *a, const char *text, size_t len,
                             struct triage_verdict *out)
 {
@@ -462,58 +575,51 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     rc = analyse(t, a, text, len, &an);
     if (rc)
         return rc;
-    if (vn_extract_entities) {
-        rc = vn_extract_entities(a, text, len, &out->entities);
-        if (rc)
-            return rc;
-    }
+    rc = vn_extract_entities(a, text, len, &out->entities);
+    if (rc)
+        return rc;
     aggregate(t, &an, &g);
     tri_model_score(t->model, &an.f, lc, lu);
 
     /* Category. */
-    int best = 0;
-    double bs = -1e300, second = -1e300;
-    for (int c = 0; c < TRIAGE_NCAT; c++) {
-        double s = (t->model ? NB_TEMPER * lc[c] : 0) + g.catw[c];
-        if (s > bs) {
-            second = bs;
-            bs = s;
-            best = c;
-        } else if (s > second) {
-            second = s;
-        }
-    }
-    if (g.crit[CAT_SELF_HARM] >= CRIT_FOLDED) {
+    double bs, second;
+    int best = argmax_cat(t, &g, lc, 0, &bs, &second);
+    /* Self-harm first (life first): a critical self-harm phrase, or several indirect ones
+     * together (a goodbye, an apology to everyone, belongings given away, "no one needs me"). */
+    int sh_cues =
+        g.crit[CAT_SELF_HARM] < CRIT_FOLDED && g.nsh >= 2 && g.catw[CAT_SELF_HARM] >= SH_ACCUM;
+    if (g.crit[CAT_SELF_HARM] >= CRIT_FOLDED || sh_cues) {
         if (best != CAT_SELF_HARM)
             add_reason(out, &nr, "self_harm_first");
+        if (sh_cues) {
+            out->needs_review = 1;
+            add_reason(out, &nr, "self_harm_cues");
+        }
         best = CAT_SELF_HARM;
-    } else if ((g.flags & TRI_F(ISOLATION)) && (g.flags & TRI_F(RANSOM)) &&
-               best != CAT_ONLINE_KIDNAPPING && best != CAT_TRAFFICKING) {
+    } else if (kidnapping_script(&g, best)) {
         add_reason(out, &nr, "kidnapping_script");
         best = CAT_ONLINE_KIDNAPPING;
+    } else if (best == CAT_PRIVACY_LEAK && (g.flags & TRI_F(INTIMATE)) &&
+               (g.flags & (TRI_F(MONEY) | TRI_F(RANSOM)))) {
+        /* Intimate images with a demand: sextortion (taxonomy, privacy_leak). */
+        add_reason(out, &nr, "intimate_demand");
+        best = CAT_SEXTORTION;
+    } else if (only_checking(&g, best)) {
+        add_reason(out, &nr, "only_asking");
+        best = CAT_QUESTION;
     }
     /* Nothing in the lexicon says what happened: ordinary chatter, or a report in words the
      * lexicon does not know. The model alone may name the category, but not self-harm (which
      * would force critical) and not above medium urgency; a human reviews it. */
     int no_evidence = g.evidence < MIN_EVIDENCE;
-    int weak_self_harm = best == CAT_SELF_HARM && g.crit[CAT_SELF_HARM] == CRIT_NONE &&
+    int weak_self_harm = best == CAT_SELF_HARM && g.crit[CAT_SELF_HARM] == CRIT_NONE && !sh_cues &&
                          g.catw[CAT_SELF_HARM] < MIN_SELF_HARM;
     if (weak_self_harm) {
         out->needs_review = 1;
         add_reason(out, &nr, "weak_self_harm");
     }
-    if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM) {
-        int alt = CAT_OTHER;
-        double as = -1e300;
-        for (int c = 1; c < TRIAGE_NCAT; c++) {
-            double s = (t->model ? NB_TEMPER * lc[c] : 0) + g.catw[c];
-            if (s > as) {
-                as = s;
-                alt = c;
-            }
-        }
-        best = alt;
-    }
+    if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM && !sh_cues)
+        best = argmax_cat(t, &g, lc, 1, NULL, NULL);
     out->category = (enum triage_category)best;
 
     /* Urgency. */
@@ -530,8 +636,15 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         u = (enum triage_urgency)nbu;
         add_reason(out, &nr, "model_urgency");
     }
-    int calm = (g.exact_flags & (TRI_F(RESOLVED) | TRI_F(PREVENTIVE))) &&
-               !(g.exact_flags & TRI_F(IMMINENCE));
+    uint32_t fl = g.flags;
+    int now = (fl & (TRI_F(IMMINENCE) | TRI_F(DEADLINE) | TRI_F(ONGOING))) != 0;
+    int calm = (fl & (TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | TRI_F(REFUSED))) &&
+               !(fl & (TRI_F(IMMINENCE) | TRI_F(ONGOING) | TRI_F(LOSS) | TRI_F(MISSING)));
+    /* A threat of violence is critical in any category (taxonomy) unless it is over. */
+    if ((fl & TRI_F(VIOLENCE)) && u < URG_CRITICAL && !((fl & TRI_F(RESOLVED)) && !now)) {
+        u = URG_CRITICAL;
+        add_reason(out, &nr, "violence_threat");
+    }
     if (g.crit_max == CRIT_EXACT && u < URG_CRITICAL &&
         (!calm || g.crit[CAT_SELF_HARM] == CRIT_EXACT)) {
         u = URG_CRITICAL;
@@ -539,12 +652,20 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     }
     if (g.folded_crit) {
         out->needs_review = 1;
-        if (u < URG_HIGH) {
+        if (u < URG_HIGH && !(calm && g.crit[CAT_SELF_HARM] == CRIT_NONE)) {
             u = URG_HIGH;
             add_reason(out, &nr, "folded_critical_signal");
         }
     }
-    if ((g.flags & TRI_F(HELP)) && u < URG_HIGH) {
+    /* Any self-harm wording the category did not take: a counsellor looks, soon. */
+    if (out->category != CAT_SELF_HARM && g.catw[CAT_SELF_HARM] >= SH_WEAK) {
+        out->needs_review = 1;
+        if (u < URG_HIGH) {
+            u = URG_HIGH;
+            add_reason(out, &nr, "possible_self_harm");
+        }
+    }
+    if ((fl & TRI_F(HELP)) && u < URG_HIGH) {
         u = URG_HIGH;
         add_reason(out, &nr, "cry_for_help");
     }
