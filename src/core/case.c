@@ -418,11 +418,11 @@ enum td_err case_get(struct core *c, struct arena *a, const struct actor *by, co
     case_status_parse(out->c.status, &st);
     out->overdue = case_overdue(st, out->c.first_response_at, out->c.due_at, td_now_ms());
     out->nallowed = case_transitions(st, out->allowed, CASE_NSTATUS);
-    rc = store_message_list(c->st, a, out->c.id, 1, &out->messages, &out->nmessages);
+    rc = store_message_list(c->st, a, &scope, out->c.id, 1, &out->messages, &out->nmessages);
     if (!rc)
-        rc = store_event_list(c->st, a, out->c.id, &out->events, &out->nevents);
+        rc = store_event_list(c->st, a, &scope, out->c.id, &out->events, &out->nevents);
     if (!rc)
-        rc = store_entity_list(c->st, a, out->c.id, &out->entities, &out->nentities);
+        rc = store_entity_list(c->st, a, &scope, out->c.id, &out->entities, &out->nentities);
     if (!rc)
         rc = store_case_links(c->st, a, &scope, out->c.id, CASE_LINKS_MAX, &out->links,
                               &out->nlinks);
@@ -680,7 +680,7 @@ enum td_err case_student_get(struct core *c, struct arena *a, const char *code,
         return rc;
     out->c.contact = NULL;
     out->c.contact_len = 0;
-    return store_message_list(c->st, a, out->c.id, 0, &out->messages, &out->nmessages);
+    return store_message_list(c->st, a, &scope, out->c.id, 0, &out->messages, &out->nmessages);
 }
 
 struct student_job {

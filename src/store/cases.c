@@ -256,6 +256,24 @@ enum td_err store_case_count(struct store *st, const struct store_scope *scope, 
     return rc;
 }
 
+/*
+ * The scope condition of the per-case lists, on the joined cases row c: parameters ?10 kind,
+ * ?11 institution, ?12 access-key hash (student).
+ */
+#define SCOPE_SQL                                                                                  \
+    " AND (?10 = 2 OR (?10 = 1 AND c.institution_id = ?11) OR (?10 = 3 AND c.access_hash = ?12))"
+
+static enum td_err bind_scope(struct db_stmt *s, const struct store_scope *scope)
+{
+    enum td_err rc = db_bind_int64(s, 10, (int64_t)scope->kind);
+    if (!rc)
+        rc = db_bind_int64(s, 11, scope->institution_id);
+    if (!rc)
+        rc = scope->access_hash ? db_bind_blob(s, 12, scope->access_hash, STORE_HASH_BYTES)
+                                : db_bind_null(s, 12);
+    return rc;
+}
+
 /* ---------- messages ---------- */
 
 enum td_err store_message_insert(struct store_tx *tx, int64_t case_id, const char *author_kind,
@@ -289,8 +307,9 @@ enum td_err store_message_insert(struct store_tx *tx, int64_t case_id, const cha
     return rc;
 }
 
-enum td_err store_message_list(struct store *st, struct arena *a, int64_t case_id,
-                               int with_internal, struct store_message **items, size_t *n)
+enum td_err store_message_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                               int64_t case_id, int with_internal, struct store_message **items,
+                               size_t *n)
 {
     struct db *db = store_db(st);
     struct db_stmt *s = NULL;
@@ -304,8 +323,9 @@ enum td_err store_message_list(struct store *st, struct arena *a, int64_t case_i
     enum td_err rc = db_prepare(db,
                                 "SELECT m.id, m.author_kind, m.author_id, a.display_name, m.body,"
                                 " m.internal, m.created_at FROM message m"
+                                " JOIN cases c ON c.id = m.case_id"
                                 " LEFT JOIN account a ON a.id = m.author_id"
-                                " WHERE m.case_id = ?1 AND (?2 = 1 OR m.internal = 0)"
+                                " WHERE m.case_id = ?1 AND (?2 = 1 OR m.internal = 0)" SCOPE_SQL
                                 " ORDER BY m.id",
                                 &s);
     if (rc)
@@ -313,6 +333,8 @@ enum td_err store_message_list(struct store *st, struct arena *a, int64_t case_i
     rc = db_bind_int64(s, 1, case_id);
     if (!rc)
         rc = db_bind_int64(s, 2, with_internal ? 1 : 0);
+    if (!rc)
+        rc = bind_scope(s, scope);
     while (!rc && !(rc = db_step(s, &row)) && row) {
         if (store_grow(a, (void **)&v, &cap, cnt, sizeof *v)) {
             rc = TD_ENOMEM;
@@ -371,8 +393,8 @@ enum td_err store_event_insert(struct store_tx *tx, int64_t case_id, const struc
     return rc;
 }
 
-enum td_err store_event_list(struct store *st, struct arena *a, int64_t case_id,
-                             struct store_event **items, size_t *n)
+enum td_err store_event_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                             int64_t case_id, struct store_event **items, size_t *n)
 {
     struct db *db = store_db(st);
     struct db_stmt *s = NULL;
@@ -386,12 +408,15 @@ enum td_err store_event_list(struct store *st, struct arena *a, int64_t case_id,
     enum td_err rc = db_prepare(db,
                                 "SELECT e.actor_kind, e.actor_id, a.username, e.kind, e.from_value,"
                                 " e.to_value, e.reason, e.created_at FROM case_event e"
+                                " JOIN cases c ON c.id = e.case_id"
                                 " LEFT JOIN account a ON a.id = e.actor_id"
-                                " WHERE e.case_id = ?1 ORDER BY e.id",
+                                " WHERE e.case_id = ?1" SCOPE_SQL " ORDER BY e.id",
                                 &s);
     if (rc)
         return rc;
     rc = db_bind_int64(s, 1, case_id);
+    if (!rc)
+        rc = bind_scope(s, scope);
     while (!rc && !(rc = db_step(s, &row)) && row) {
         if (store_grow(a, (void **)&v, &cap, cnt, sizeof *v)) {
             rc = TD_ENOMEM;
@@ -473,8 +498,8 @@ enum td_err store_case_add_entities(struct store_tx *tx, int64_t case_id,
     return rc;
 }
 
-enum td_err store_entity_list(struct store *st, struct arena *a, int64_t case_id,
-                              struct store_entity **items, size_t *n)
+enum td_err store_entity_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                              int64_t case_id, struct store_entity **items, size_t *n)
 {
     struct db *db = store_db(st);
     struct db_stmt *s = NULL;
@@ -489,11 +514,14 @@ enum td_err store_entity_list(struct store *st, struct arena *a, int64_t case_id
                                 "SELECT e.kind, e.value, e.linkable, e.known_bad, ce.span_start,"
                                 " ce.span_end FROM case_entity ce"
                                 " JOIN entity e ON e.id = ce.entity_id"
-                                " WHERE ce.case_id = ?1 ORDER BY ce.span_start, e.id",
+                                " JOIN cases c ON c.id = ce.case_id"
+                                " WHERE ce.case_id = ?1" SCOPE_SQL " ORDER BY ce.span_start, e.id",
                                 &s);
     if (rc)
         return rc;
     rc = db_bind_int64(s, 1, case_id);
+    if (!rc)
+        rc = bind_scope(s, scope);
     while (!rc && !(rc = db_step(s, &row)) && row) {
         if (store_grow(a, (void **)&v, &cap, cnt, sizeof *v)) {
             rc = TD_ENOMEM;

@@ -242,9 +242,13 @@ struct store_message {
 enum td_err store_message_insert(struct store_tx *tx, int64_t case_id, const char *author_kind,
                                  int64_t author_id, const char *body, size_t body_len, int internal,
                                  int64_t now, int64_t *id);
-/** Messages of a case in order; internal notes only when with_internal. */
-enum td_err store_message_list(struct store *st, struct arena *a, int64_t case_id,
-                               int with_internal, struct store_message **items, size_t *n);
+/**
+ * Messages of a case in order; internal notes only when with_internal. Like every case query,
+ * it takes the scope: a case outside it has no messages (the same for events and entities).
+ */
+enum td_err store_message_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                               int64_t case_id, int with_internal, struct store_message **items,
+                               size_t *n);
 
 struct store_event {
     char actor_kind[8];
@@ -254,8 +258,8 @@ struct store_event {
     int64_t created_at;
 };
 enum td_err store_event_insert(struct store_tx *tx, int64_t case_id, const struct store_event *e);
-enum td_err store_event_list(struct store *st, struct arena *a, int64_t case_id,
-                             struct store_event **items, size_t *n);
+enum td_err store_event_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                             int64_t case_id, struct store_event **items, size_t *n);
 
 struct store_entity {
     const char *kind;  /* phone, url, domain, bank_account, money, social, email */
@@ -267,8 +271,8 @@ struct store_entity {
 /** Attach entities to a case, creating or updating (known_bad only ever rises) the rows. */
 enum td_err store_case_add_entities(struct store_tx *tx, int64_t case_id,
                                     const struct store_entity *ents, size_t n, int64_t now);
-enum td_err store_entity_list(struct store *st, struct arena *a, int64_t case_id,
-                              struct store_entity **items, size_t *n);
+enum td_err store_entity_list(struct store *st, struct arena *a, const struct store_scope *scope,
+                              int64_t case_id, struct store_entity **items, size_t *n);
 
 struct store_link {
     char code[STORE_CASE_CODE_LEN + 1];

@@ -54,21 +54,34 @@ struct store *store_tx_store(struct store_tx *tx)
     return tx->st;
 }
 
+/* A statement without parameters or rows, through the statement cache (no re-parse per write). */
+static enum td_err exec_cached(struct db *db, const char *sql)
+{
+    struct db_stmt *s = NULL;
+    int row = 0;
+    enum td_err rc = db_prepare(db, sql, &s);
+    if (rc)
+        return rc;
+    rc = db_step(s, &row);
+    db_stmt_reset(s);
+    return rc;
+}
+
 /* Run one write inside the open transaction, isolated by a savepoint. */
 static enum td_err run_job(struct store_tx *tx, struct store_job *j)
 {
-    enum td_err rc = db_exec(tx->db, "SAVEPOINT w");
+    enum td_err rc = exec_cached(tx->db, "SAVEPOINT w");
     if (rc)
         return rc;
     rc = j->fn(tx, j->arg);
     if (rc) {
         if (rc == TD_EDB)
             log_error("msg=\"write failed\" detail=\"%s\"", db_errmsg(tx->db));
-        db_exec(tx->db, "ROLLBACK TO w");
-        db_exec(tx->db, "RELEASE w");
+        exec_cached(tx->db, "ROLLBACK TO w");
+        exec_cached(tx->db, "RELEASE w");
         return rc;
     }
-    return db_exec(tx->db, "RELEASE w");
+    return exec_cached(tx->db, "RELEASE w");
 }
 
 static enum td_err run_inline(struct store *st, store_write_fn fn, void *arg)

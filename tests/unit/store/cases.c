@@ -207,14 +207,22 @@ static void links_respect_scope(void **state)
     assert_string_equal(l[0].code, "L0000003");
     assert_string_equal(l[0].institution_code, "B");
     struct store_entity *e;
-    assert_int_equal(store_entity_list(fx.st, &a, c1, &e, &n), TD_OK);
+    assert_int_equal(store_entity_list(fx.st, &a, &sa, c1, &e, &n), TD_OK);
     assert_int_equal(n, 2);
     assert_string_equal(e[0].value, "+84359218447");
+    struct store_scope sb = {STORE_SCOPE_INSTITUTION, inst_b, NULL},
+                       none = {STORE_SCOPE_NONE, 0, NULL};
+    assert_int_equal(store_entity_list(fx.st, &a, &sb, c1, &e, &n), TD_OK);
+    assert_int_equal(n, 0); /* c1 belongs to A: nothing of it through B's scope */
+    assert_int_equal(store_entity_list(fx.st, &a, &none, c1, &e, &n), TD_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_entity_list(fx.st, &a, &city, c3, &e, &n), TD_OK);
+    assert_int_equal(n, 2);
     /* known_bad only rises */
     struct store_entity bad = {"phone", "+84359218447", 1, 1, 0, 3};
     struct ent_job j4 = {c2, {bad}, 1};
     assert_int_equal(store_write(fx.st, ent_job, &j4), TD_OK);
-    assert_int_equal(store_entity_list(fx.st, &a, c1, &e, &n), TD_OK);
+    assert_int_equal(store_entity_list(fx.st, &a, &sa, c1, &e, &n), TD_OK);
     assert_int_equal(e[0].known_bad, 1);
     arena_free(&a);
 }
