@@ -16,7 +16,8 @@ struct MHD_Response;
  * Decode the path of a raw request target (everything before '?' or '#') into out (size n).
  * Percent escapes are decoded. Refused (-1): a target not starting with '/', an invalid escape,
  * NUL, control bytes, '\\' raw or encoded, an encoded '/' (%2F), an empty segment ("//") other
- * than a final one (a trailing slash), and "." or ".." segments, raw or encoded (%2e%2e).
+ * than a final one (a trailing slash), "." or ".." segments, raw or encoded (%2e%2e), and a
+ * result that is not well-formed UTF-8 (so handlers, logs and JSON only ever see UTF-8).
  * Returns the decoded length, or -1 (also when out is too small).
  */
 int http_path_decode(const char *raw, char *out, size_t n);

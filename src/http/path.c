@@ -24,6 +24,45 @@ static int segment_ok(const char *out, size_t start, size_t end)
     return 1;
 }
 
+/* Whether s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or values past
+ * U+10FFFF). */
+static int utf8_ok(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1fu;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0fu;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07u;
+        } else {
+            return 0;
+        }
+        if (len - i <= n)
+            return 0;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
 int http_path_decode(const char *raw, char *out, size_t n)
 {
     if (raw == NULL || raw[0] != '/' || n < 2)
@@ -70,5 +109,7 @@ int http_path_decode(const char *raw, char *out, size_t n)
         out[o++] = (char)b;
     }
     out[o] = '\0';
+    if (!utf8_ok((const unsigned char *)out, o))
+        return -1;
     return (int)o;
 }

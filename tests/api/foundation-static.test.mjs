@@ -156,6 +156,9 @@ describe('foundation static files', () => {
       '/..%5csecret.txt',
       '/%5c..%5csecret.txt',
       '/\\..\\secret.txt',
+      '/%c0%ae%c0%ae/secret.txt', // overlong UTF-8 dots
+      '/..%c0%afsecret.txt', // overlong UTF-8 slash
+      '/%ff',
       '/.',
       '/console/.',
       '/%2e',

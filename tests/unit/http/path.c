@@ -68,6 +68,13 @@ static void refuses_traversal_and_smuggling(void **state)
         "/a\x01",
         "/a%7f",
         "/x/%2e%2e%2f%2e%2e%2fetc",
+        "/%ff",
+        "/a%c0%af",
+        "/%e0%80%af",
+        "/%ed%a0%80",
+        "/%f4%90%80%80",
+        "/%e1%bb",
+        "/\xc3",
     };
     char out[256];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
