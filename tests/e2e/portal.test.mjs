@@ -191,3 +191,19 @@ test('accessibility: the report and follow screens have no serious or critical a
     assert.deepEqual(problems, []);
     await context.close();
 });
+
+test('times are shown in Asia/Ho_Chi_Minh, day/month/year, whatever the computer\'s zone', async () => {
+    // The browser context runs in Europe/London (see newPage); Vietnam is UTC+7 all year.
+    const { page, context } = await newPage(browser);
+    await page.goto(`${srv.url}/`);
+    await page.locator('#report-title').waitFor({ state: 'visible' });
+    const shown = await page.evaluate(async () => {
+        const m = await import('/lib/time.js');
+        return [m.formatDateTime('2026-12-03T17:38:07.123Z'), m.formatTime('2026-06-30T23:05:00Z'),
+            new Date('2026-12-03T17:38:07Z').toLocaleString()];
+    });
+    assert.equal(shown[0], '00:38 04/12/2026');
+    assert.equal(shown[1], '06:05');
+    assert.ok(!shown[2].startsWith('00:38'), 'the browser itself is not in Vietnam time');
+    await context.close();
+});
