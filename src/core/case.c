@@ -239,9 +239,9 @@ static enum td_err classify(struct core *c, struct arena *a, const struct vn_str
         v.needs_review = 1;
         v.reasons[0] = "no_classifier";
     }
-    /* Entities even without a classifier (and when triage found none): linking cases by a
-     * shared phone number or link must not depend on the classifier being loaded. */
-    if (v.entities.n == 0) {
+    /* Entities even without a classifier: linking cases by a shared phone number or link must
+     * not depend on the classifier being loaded. */
+    if (c->triage == NULL) {
         rc = vn_extract_entities(&work, text->p, text->len, &v.entities);
         if (rc == TD_ENOMEM)
             goto out;
