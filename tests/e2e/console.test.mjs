@@ -292,3 +292,17 @@ test('with "sound alerts" on, a new critical case plays a tone as well as raisin
     assert.ok(await page.evaluate(() => window.__tones) > 0, 'a tone was played');
     await context.close();
 });
+
+test('log out ends the session on the server, not only on the page', async () => {
+    const { page, context } = await newPage(browser);
+    await page.goto(`${srv.url}/console/`);
+    await consoleLogin(page, STAFF[0]);
+    await page.locator('#queue-title').waitFor({ state: 'visible' });
+    await page.click('#logout-btn');
+    await waitText(page, '#login-info', vi['console.login.logged_out']);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert.equal(status, 401);
+    await page.reload();
+    await page.locator('#login-title').waitFor({ state: 'visible' });
+    await context.close();
+});
