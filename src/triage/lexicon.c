@@ -32,8 +32,8 @@
  *     resolved       the event is resolved ("đã lấy lại được", "đã được hoàn tiền").
  *     question       the writer asks a question or for advice.
  *     preventive     no incident: asking to prevent ("chưa gặp", "phòng trước").
- *     negation       cancels a critical or self-harm phrase that starts within 4 words after it
- *                    in the same sentence ("không có ý định" + "tự tử").
+ *     negation       cancels a critical, violence or self-harm phrase that starts within 4 words
+ *                    after it in the same sentence ("không có ý định" + "tự tử").
  *     guard          cancels every other phrase lying inside it: hyperbole and idioms
  *                    ("cười chết mất", "khó muốn chết", "giết thời gian").
  *     help           a plain cry for help ("cứu em").
@@ -52,6 +52,7 @@
  *     check          the writer asks whether something is real, legal or safe ("có phải lừa
  *                    đảo không", "có hợp pháp không", "thật hay giả").
  *     missing        someone cannot be reached now ("mất liên lạc", "không liên lạc được").
+ *     held           someone is held against their will now ("bị giữ ở", "không cho về").
  *
  * A guard may also carry a category and weight: "hướng dẫn tự tử" (a channel's content, not the
  * writer's intent) cancels the "tự tử" inside it and counts for harmful_content; a guard's
@@ -611,7 +612,7 @@ enum td_err tri_lexicon_match(const struct tri_lexicon *lx, struct arena *a,
         size_t nl = out->v[g].last;
         for (size_t j = 0; j < out->n; j++) {
             const struct tri_lex_entry *je = &lx->e[out->v[j].entry];
-            if (!(je->flags & TRI_F(CRITICAL)) && je->category != CAT_SELF_HARM)
+            if (!(je->flags & (TRI_F(CRITICAL) | TRI_F(VIOLENCE))) && je->category != CAT_SELF_HARM)
                 continue;
             if (je->flags & (TRI_F(NEGATION) | TRI_F(GUARD)))
                 continue;

@@ -67,6 +67,22 @@ static enum td_err push_number(struct arena *a, struct tri_stream *st, size_t *c
     return push(a, st, cap, acc, fold, t->start, t->end, VN_TOK_WORD);
 }
 
+/* The tail of an English contraction ("don't", "I'm", "can’t"): the tokenizer splits at the
+ * apostrophe and the teencode map would read "t" as "tôi" and "m" as "mày"; keep it as written. */
+static int english_clitic(const char *text, const struct vn_token *prev, const struct vn_token *t)
+{
+    static const char *const tails[] = {"t", "m", "s", "re", "ve", "ll", "d"};
+    size_t gap = t->start - prev->end;
+    int apos = (gap == 1 && text[prev->end] == '\'') ||
+               (gap == 3 && memcmp(text + prev->end, "\xe2\x80\x99", 3) == 0);
+    if (!apos || t->start < prev->end)
+        return 0;
+    for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++)
+        if (t->acc.len == strlen(tails[k]) && memcmp(t->acc.p, tails[k], t->acc.len) == 0)
+            return 1;
+    return 0;
+}
+
 enum td_err tri_stream_build(struct arena *a, const struct vn_teencode *tc, const char *text,
                              size_t len, struct tri_stream *out)
 {
@@ -86,7 +102,8 @@ enum td_err tri_stream_build(struct arena *a, const struct vn_teencode *tc, cons
             continue;
         }
         int same = t->exp.p == NULL ||
-                   (t->exp.len == t->acc.len && memcmp(t->exp.p, t->acc.p, t->acc.len) == 0);
+                   (t->exp.len == t->acc.len && memcmp(t->exp.p, t->acc.p, t->acc.len) == 0) ||
+                   (i > 0 && english_clitic(text, &toks.v[i - 1], t));
         if (same) {
             rc = push(a, out, &cap, t->acc, t->fold, t->start, t->end, (int)t->kind);
             continue;

@@ -47,8 +47,20 @@
 #ifndef SH_ACCUM
 #define SH_ACCUM 3.0 /* indirect self-harm cues that together make it self-harm */
 #endif
+#ifndef SH_SINGLE
+#define SH_SINGLE 2.5 /* one indirect self-harm phrase strong enough alone ("chẳng ai cần em") */
+#endif
 #ifndef SH_WEAK
 #define SH_WEAK 1.0 /* self-harm wording that raises another category to high */
+#endif
+#ifndef NB_URG_MODE
+#define NB_URG_MODE 1 /* the urgency model may move: 0 never, 1 up or down, 2 only up */
+#endif
+#ifndef NB_URG_CRIT
+#define NB_URG_CRIT 0
+#endif
+#ifndef NB_URG_ANY
+#define NB_URG_ANY 0
 #endif
 #ifndef NB_URG_CONFIDENT
 #define NB_URG_CONFIDENT 0.90
@@ -225,13 +237,14 @@ struct agg {
 #define EVIDENCE_FLAGS                                                                             \
     (TRI_F(CRITICAL) | TRI_F(MONEY) | TRI_F(LOSS) | TRI_F(DEADLINE) | TRI_F(PUBLISH) |             \
      TRI_F(INTIMATE) | TRI_F(VIOLENCE) | TRI_F(RANSOM) | TRI_F(ISOLATION) | TRI_F(HELP) |          \
-     TRI_F(CREDENTIALS) | TRI_F(TRAVEL) | TRI_F(MISUSE) | TRI_F(CONTACTS) | TRI_F(MISSING))
+     TRI_F(CREDENTIALS) | TRI_F(TRAVEL) | TRI_F(MISUSE) | TRI_F(CONTACTS) | TRI_F(MISSING) |       \
+     TRI_F(HELD))
 
 /* Flags that say harm is happening or was done: a text with any of them is not "only asking". */
 #define HARM_FLAGS                                                                                 \
     (TRI_F(LOSS) | TRI_F(CREDENTIALS) | TRI_F(MISUSE) | TRI_F(PUBLISH) | TRI_F(VIOLENCE) |         \
      TRI_F(CONTACTS) | TRI_F(RANSOM) | TRI_F(HELP) | TRI_F(ONGOING) | TRI_F(ISOLATION) |           \
-     TRI_F(TRAVEL) | TRI_F(MISSING))
+     TRI_F(TRAVEL) | TRI_F(MISSING) | TRI_F(HELD))
 
 static void aggregate(const struct triage *t, const struct analysis *an, struct agg *g)
 {
@@ -279,8 +292,15 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
         /* A phrase that lowers urgency, read only through folded forms of an ambiguous
          * phrase, does not lower it: never downgrade on doubt. */
         uint32_t fl = ef;
-        if (mt->folded_only && (ef & TRI_F(AMBIGUOUS)))
+        if (mt->folded_only && (ef & TRI_F(AMBIGUOUS))) {
             fl &= ~CALMING_FLAGS;
+            /* An ambiguous threat read without marks ("cho may": chờ mày or cho mày) asks for a
+             * look (high, review) instead of deciding critical. */
+            if (fl & TRI_F(VIOLENCE)) {
+                fl &= ~TRI_F(VIOLENCE);
+                g->folded_crit = 1;
+            }
+        }
         g->flags |= fl;
         if (!mt->folded_only)
             g->exact_flags |= ef;
@@ -310,7 +330,7 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     int past = HAS(PAST) || HAS(RESOLVED);
     int now = HAS(IMMINENCE) || HAS(DEADLINE) || HAS(ONGOING);
     /* Refused before any harm: hung up, blocked, did not do as told, told a teacher. */
-    int refused = HAS(REFUSED) && !HAS(LOSS) && !HAS(ONGOING) && !HAS(MISSING);
+    int refused = HAS(REFUSED) && !HAS(LOSS) && !HAS(ONGOING) && !HAS(MISSING) && !HAS(HELD);
     *changed = 1;
     switch (c) {
     case CAT_SELF_HARM:
@@ -334,10 +354,12 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_TRAFFICKING:
         if (HAS(PREVENTIVE))
             return URG_LOW;
-        if (refused && !HAS(RANSOM) && !HAS(HELP))
+        if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) || HAS(MISSING) || HAS(HELD))
+            return URG_CRITICAL;
+        /* Travel called off: the lure failed. */
+        if (refused)
             return past && !now ? URG_LOW : URG_MEDIUM;
-        if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) || HAS(MISSING) ||
-            (HAS(TRAVEL) && HAS(IMMINENCE)))
+        if (HAS(TRAVEL) && HAS(IMMINENCE))
             return URG_CRITICAL;
         if (past && !HAS(IMMINENCE))
             return HAS(ONGOING) ? URG_MEDIUM : URG_LOW;
@@ -363,7 +385,7 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
             return URG_LOW;
         /* High when the lender turns on the student's contacts or publishes; reminders to the
          * student alone are medium. */
-        if (HAS(CONTACTS) || HAS(PUBLISH))
+        if (HAS(CONTACTS) || HAS(PUBLISH) || HAS(RANSOM))
             return URG_HIGH;
         return URG_MEDIUM;
     case CAT_ACCOUNT_TAKEOVER:
@@ -402,8 +424,15 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
  * someone posing as an official, is online kidnapping whatever the script began as. */
 static int kidnapping_script(const struct agg *g, int best)
 {
-    if (!HAS(ISOLATION) || best == CAT_ONLINE_KIDNAPPING || best == CAT_TRAFFICKING ||
-        best == CAT_SELF_HARM)
+    if (best == CAT_ONLINE_KIDNAPPING || best == CAT_SELF_HARM)
+        return 0;
+    /* A fake official sending the student somewhere (a bus station, the border): the research's
+     * 4.1 script, whose end point may look like trafficking. */
+    if (best == CAT_TRAFFICKING)
+        return HAS(TRAVEL) && g->catw[CAT_IMPERSONATION] >= 3.0 &&
+               g->catw[CAT_IMPERSONATION] + g->catw[CAT_ONLINE_KIDNAPPING] >
+                   g->catw[CAT_TRAFFICKING];
+    if (!HAS(ISOLATION))
         return 0;
     if (HAS(RANSOM))
         return 1;
@@ -587,7 +616,8 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     /* Self-harm first (life first): a critical self-harm phrase, or several indirect ones
      * together (a goodbye, an apology to everyone, belongings given away, "no one needs me"). */
     int sh_cues =
-        g.crit[CAT_SELF_HARM] < CRIT_FOLDED && g.nsh >= 2 && g.catw[CAT_SELF_HARM] >= SH_ACCUM;
+        g.crit[CAT_SELF_HARM] < CRIT_FOLDED &&
+        ((g.nsh >= 2 && g.catw[CAT_SELF_HARM] >= SH_ACCUM) || g.catw[CAT_SELF_HARM] >= SH_SINGLE);
     if (g.crit[CAT_SELF_HARM] >= CRIT_FOLDED || sh_cues) {
         if (best != CAT_SELF_HARM)
             add_reason(out, &nr, "self_harm_first");
@@ -618,8 +648,14 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         out->needs_review = 1;
         add_reason(out, &nr, "weak_self_harm");
     }
-    if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM && !sh_cues)
-        best = argmax_cat(t, &g, lc, 1, NULL, NULL);
+    if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM && !sh_cues) {
+        /* The next category the lexicon speaks for; the model's only if it speaks for none. */
+        int alt = -1;
+        for (int c = 1; c < TRIAGE_NCAT; c++)
+            if (g.catw[c] > 0 && (alt < 0 || g.catw[c] > g.catw[alt]))
+                alt = c;
+        best = alt >= 0 ? alt : argmax_cat(t, &g, lc, 1, NULL, NULL);
+    }
     out->category = (enum triage_category)best;
 
     /* Urgency. */
@@ -631,15 +667,23 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     for (int i = 1; i < TRI_NURG; i++)
         if (lu[i] > lu[nbu])
             nbu = i;
-    if (!changed && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT && nbu != (int)u &&
-        nbu != URG_CRITICAL) {
+    if (NB_URG_MODE && (!changed || NB_URG_ANY) && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT &&
+        nbu != (int)u && (nbu != URG_CRITICAL || NB_URG_CRIT) &&
+        (NB_URG_MODE == 1 || nbu > (int)u) && (NB_URG_MODE != 3 || nbu == URG_CRITICAL)) {
         u = (enum triage_urgency)nbu;
         add_reason(out, &nr, "model_urgency");
     }
     uint32_t fl = g.flags;
     int now = (fl & (TRI_F(IMMINENCE) | TRI_F(DEADLINE) | TRI_F(ONGOING))) != 0;
-    int calm = (fl & (TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | TRI_F(REFUSED))) &&
-               !(fl & (TRI_F(IMMINENCE) | TRI_F(ONGOING) | TRI_F(LOSS) | TRI_F(MISSING)));
+    /* Past, resolved, only preventing; or refused, for the scripts a refusal ends (a kidnapping
+     * or impersonation call hung up, a trip called off, a scam not paid). */
+    int refusal_ends = out->category == CAT_ONLINE_KIDNAPPING ||
+                       out->category == CAT_IMPERSONATION || out->category == CAT_SCAM ||
+                       out->category == CAT_TRAFFICKING;
+    uint32_t calming = TRI_F(RESOLVED) | TRI_F(PREVENTIVE) | (refusal_ends ? TRI_F(REFUSED) : 0);
+    int calm =
+        (fl & calming) &&
+        !(fl & (TRI_F(IMMINENCE) | TRI_F(ONGOING) | TRI_F(LOSS) | TRI_F(MISSING) | TRI_F(HELD)));
     /* A threat of violence is critical in any category (taxonomy) unless it is over. */
     if ((fl & TRI_F(VIOLENCE)) && u < URG_CRITICAL && !((fl & TRI_F(RESOLVED)) && !now)) {
         u = URG_CRITICAL;
@@ -658,7 +702,7 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         }
     }
     /* Any self-harm wording the category did not take: a counsellor looks, soon. */
-    if (out->category != CAT_SELF_HARM && g.catw[CAT_SELF_HARM] >= SH_WEAK) {
+    if (out->category != CAT_SELF_HARM && g.catw[CAT_SELF_HARM] >= SH_WEAK && !g.negated) {
         out->needs_review = 1;
         if (u < URG_HIGH) {
             u = URG_HIGH;
