@@ -329,8 +329,8 @@ static size_t put_escaped(char *o, const char *s, size_t n)
     return w;
 }
 
-enum td_err vn_canon_url(struct arena *a, const char *s, size_t len, struct vn_str *out,
-                         struct vn_str *host)
+static enum td_err canon_url_once(struct arena *a, const char *s, size_t len, struct vn_str *out,
+                                  struct vn_str *host)
 {
     enum td_err rc;
     out->p = NULL;
@@ -424,6 +424,7 @@ enum td_err vn_canon_url(struct arena *a, const char *s, size_t len, struct vn_s
         while (pl)
             o[w++] = pb[--pl];
     }
+    size_t base = w; /* end of host[:port] */
     if (pe > ps && !(pe - ps == 1 && s[ps] == '/')) {
         size_t pw = w;
         w += put_escaped(o + w, s + ps, pe - ps);
@@ -454,12 +455,52 @@ enum td_err vn_canon_url(struct arena *a, const char *s, size_t len, struct vn_s
         if (!any)
             w = mark;
     }
+    /* dropping a query or fragment can leave sentence punctuation, a lone '/', '?' or '&' at
+     * the end ("a/b:?utm_x"): clean until stable, so the result is its own canonical form */
+    for (;;) {
+        size_t w0 = w, tw = vn_url_trim(o, w);
+        w = tw > base ? tw : base;
+        while (w > base && (o[w - 1] == '&' || o[w - 1] == '?'))
+            w--;
+        if (w == base + 1 && o[base] == '/')
+            w = base;
+        if (w == w0)
+            break;
+    }
     o[w] = '\0';
     out->p = o;
     out->len = w;
     if (host)
         *host = h;
     return TD_OK;
+}
+
+enum td_err vn_canon_url(struct arena *a, const char *s, size_t len, struct vn_str *out,
+                         struct vn_str *host)
+{
+    struct vn_str h, o2, h2;
+    enum td_err rc = canon_url_once(a, s, len, out, &h);
+    /* cleaning one part can expose another ("?x=1&msclkid!!" loses "!!", then "msclkid" is a
+     * tracking parameter): repeat until the value is its own canonical form. After the first
+     * round the value is ASCII and each round only removes, so this ends; a value that needs
+     * more than 32 rounds is pathological and refused. */
+    int stable = 0;
+    for (int i = 0; rc == TD_OK && i < 32 && !stable; i++) {
+        if ((rc = canon_url_once(a, out->p, out->len, &o2, &h2)) != TD_OK)
+            break;
+        stable = o2.len == out->len && memcmp(o2.p, out->p, o2.len) == 0;
+        *out = o2;
+        h = h2;
+    }
+    if (rc == TD_OK && !stable)
+        rc = TD_EINVAL;
+    if (rc != TD_OK) {
+        out->p = NULL;
+        out->len = 0;
+    }
+    if (host)
+        *host = rc == TD_OK ? h : (struct vn_str){NULL, 0};
+    return rc;
 }
 
 /* ---------- e-mail ---------- */
@@ -507,6 +548,8 @@ enum td_err vn_canon_email(struct arena *a, const char *s, size_t len, struct vn
     if (rc != TD_OK)
         return rc;
     if (is_ipv4(h.p, h.len))
+        return TD_EINVAL;
+    if (ll + 1 + h.len > 254) /* punycode can make a domain longer than it was */
         return TD_EINVAL;
     char *o = arena_alloc(a, ll + 1 + h.len + 1);
     if (o == NULL)

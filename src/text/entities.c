@@ -732,14 +732,16 @@ static enum td_err find_at(struct ctx *x)
         if (s[i] != '@')
             continue;
         /* e-mail: local part to the left, a domain with a dot to the right */
+        /* both walks are bounded (local part <= 64, domain <= 255 bytes), so a text full of
+         * '@' stays linear */
         size_t b = i;
-        while (b > 0 && local_ch(s[b - 1]))
+        while (b > 0 && i - b < 65 && local_ch(s[b - 1]))
             b--;
         while (b < i && s[b] == '.')
             b++;
         size_t e = i + 1, lastdot = 0;
         size_t l;
-        while (e < len && ((l = hostch(s, len, e)) != 0 || s[e] == '.')) {
+        while (e < len && e - i < 256 && ((l = hostch(s, len, e)) != 0 || s[e] == '.')) {
             if (s[e] == '.')
                 lastdot = e;
             e += l ? l : 1;
@@ -1124,9 +1126,9 @@ static int parse_num(struct vn_str a, double *val, int *grouped)
 
 static enum td_err add_money(struct ctx *x, size_t b, size_t e, double amount, int cur)
 {
-    if (!(amount >= 1) || amount > 1e15)
-        return TD_OK;
     double rate = cur == 2 ? VN_RATE_USD : cur == 3 ? VN_RATE_EUR : 1;
+    if (!(amount >= 1) || amount * rate > 1e15) /* nobody reports a quadrillion đồng */
+        return TD_OK;
     int64_t orig = (int64_t)llround(amount);
     int64_t vnd = (int64_t)llround(amount * rate);
     struct cand *c = add(x, VN_ENT_MONEY, b, e, PR_MONEY);

@@ -215,9 +215,12 @@ static uint32_t lookalike(uint32_t c)
 /* Compatibility-decomposed ranges: styled letters people use to dodge filters. */
 static int compat_range(uint32_t c)
 {
+    /* only forms that become one letter or digit: "⑴" -> "(1)" or "⒈" -> "1." would put
+     * punctuation inside what was one character */
     return (c >= 0x1D400 && c <= 0x1D7FF) || /* mathematical alphanumerics */
-           (c >= 0x2460 && c <= 0x24FF) ||   /* enclosed alphanumerics */
-           (c >= 0x1F100 && c <= 0x1F189) || /* enclosed alphanumeric supplement */
+           (c >= 0x2460 && c <= 0x2473) ||   /* circled numbers ① .. ⑳ */
+           (c >= 0x24B6 && c <= 0x24EA) ||   /* circled letters Ⓐ .. ⓩ, ⓪ */
+           (c >= 0x1F130 && c <= 0x1F149) || /* squared letters 🄰 .. 🅉 */
            (c >= 0xFF00 && c <= 0xFFEF);     /* half- and full-width forms */
 }
 
@@ -606,23 +609,37 @@ void vn_word_fix(struct vn_scan *sc, size_t b, size_t e)
             uint32_t t = c[k].base >= 0x0370 && c[k].base < 0x0530 ? latin_twin(c[k].base) : 0;
             if (t) {
                 c[k].base = t;
-                /* a Latin base may now take the Vietnamese marks it carries */
+                /* a Latin base may now take the Vietnamese marks it carries: settle them the
+                 * way add_mark would have, so normalising again changes nothing */
                 if (c[k].nx) {
-                    const uint32_t *m = sc->x + c[k].xoff;
-                    unsigned md = 0, tn = 0, ok = 1;
-                    for (uint32_t j = 0; j < c[k].nx && ok; j++) {
+                    uint32_t *m = sc->x + c[k].xoff;
+                    uint32_t n = c[k].nx, j = 0;
+                    unsigned md = 0, tn = 0;
+                    for (; j < n; j++) {
                         unsigned mm = mark_mod(m[j]), tt = mark_tone(m[j]);
                         if (mm && !md && vn_row(t, mm) >= 0)
                             md = mm;
                         else if (tt && !tn && vn_is_vowel(t))
                             tn = tt;
                         else
-                            ok = 0;
+                            break;
                     }
-                    if (ok) {
+                    if (j == n) {
                         c[k].mod = (uint8_t)md;
                         c[k].tone = (uint8_t)tn;
                         c[k].nx = 0;
+                    } else {
+                        /* the j marks taken in canonical order, then the rest as typed */
+                        uint32_t q = 0;
+                        if (md == VN_MOD_HORN)
+                            m[q++] = MOD_MARK[md];
+                        if (tn == VN_TONE_DOT)
+                            m[q++] = TONE_MARK[tn];
+                        if (md && md != VN_MOD_HORN)
+                            m[q++] = MOD_MARK[md];
+                        if (tn && tn != VN_TONE_DOT)
+                            m[q++] = TONE_MARK[tn];
+                        sort_marks(m, n);
                     }
                 }
             }
