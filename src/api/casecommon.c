@@ -1,6 +1,8 @@
 /* Shared state and helpers of the case endpoints. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/cases.h"
 #include "http/ratelimit.h"
@@ -10,6 +12,8 @@
 #include "triage/triage.h"
 
 #define LIMIT_KEYS 65536
+#define SWEEP_FIRST_MS 5000 /* first sweep soon after start-up */
+#define SWEEP_EVERY_MS 60000
 #define WRITER_BATCH 64
 
 static struct api_cases state;
@@ -34,6 +38,47 @@ static int limiter(unsigned per_min, struct ratelimit **out)
     return *out ? 0 : -1;
 }
 
+/* Once a minute: close the cases resolved more than sla.autoclose_days ago. */
+static void *sweeper_main(void *p)
+{
+    struct api_cases *s = p;
+    int64_t wait_ms = SWEEP_FIRST_MS;
+    pthread_mutex_lock(&s->sweep_mu);
+    while (!s->sweep_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += (time_t)(wait_ms / 1000);
+        ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        int r = 0;
+        while (!s->sweep_stop && r != ETIMEDOUT)
+            r = pthread_cond_timedwait(&s->sweep_cond, &s->sweep_mu, &ts);
+        if (s->sweep_stop)
+            break;
+        pthread_mutex_unlock(&s->sweep_mu);
+        size_t total = 0, n = 0;
+        enum td_err rc;
+        do {
+            struct arena a;
+            arena_init(&a, 4u << 20);
+            rc = case_autoclose(&s->core, &a, td_now_ms(), 64, &n);
+            arena_free(&a);
+            total += n;
+        } while (rc == TD_OK && n == 64);
+        if (rc)
+            log_warn("msg=\"autoclose sweep failed\" code=%s", td_err_code(rc));
+        else if (total)
+            log_info("msg=\"resolved cases closed\" count=%zu", total);
+        wait_ms = SWEEP_EVERY_MS;
+        pthread_mutex_lock(&s->sweep_mu);
+    }
+    pthread_mutex_unlock(&s->sweep_mu);
+    return NULL;
+}
+
 enum td_err api_cases_init(struct api_ctx *ctx, char *err, size_t errlen)
 {
     const struct td_config *cfg = ctx->cfg;
@@ -55,6 +100,11 @@ enum td_err api_cases_init(struct api_ctx *ctx, char *err, size_t errlen)
         api_cases_fini(ctx);
         return TD_EINTERNAL;
     }
+    pthread_mutex_init(&state.sweep_mu, NULL);
+    pthread_cond_init(&state.sweep_cond, NULL);
+    state.sweeping = pthread_create(&state.sweeper, NULL, sweeper_main, &state) == 0;
+    if (!state.sweeping)
+        log_warn("msg=\"no sweeper thread: resolved cases are not closed automatically\"");
     if (ctx->triage == NULL)
         log_warn("msg=\"no triage classifier: reports are taken as other/high and flagged for "
                  "review\"");
@@ -64,6 +114,16 @@ enum td_err api_cases_init(struct api_ctx *ctx, char *err, size_t errlen)
 
 void api_cases_fini(struct api_ctx *ctx)
 {
+    if (state.sweeping) {
+        pthread_mutex_lock(&state.sweep_mu);
+        state.sweep_stop = 1;
+        pthread_cond_broadcast(&state.sweep_cond);
+        pthread_mutex_unlock(&state.sweep_mu);
+        pthread_join(state.sweeper, NULL);
+        pthread_mutex_destroy(&state.sweep_mu);
+        pthread_cond_destroy(&state.sweep_cond);
+        state.sweeping = 0;
+    }
     if (ctx->store) {
         uint64_t batches = 0, writes = 0;
         store_writer_stop(ctx->store);

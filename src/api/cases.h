@@ -23,6 +23,11 @@ struct api_cases {
     struct ratelimit *login_ip, *login_user;   /* limits.login_per_minute, ..._per_user_... */
     struct ratelimit *lookup_ip, *lookup_code; /* limits.lookup_per_minute, ..._per_code_... */
     struct ratelimit *report_ip;               /* limits.report_per_minute */
+    /* the sweeper thread: closes cases resolved sla.autoclose_days ago, once a minute */
+    pthread_t sweeper;
+    pthread_mutex_t sweep_mu;
+    pthread_cond_t sweep_cond;
+    int sweeping, sweep_stop;
 };
 
 /**

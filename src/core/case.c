@@ -797,6 +797,70 @@ enum td_err case_contact(struct core *c, struct arena *a, const struct actor *by
     return rc;
 }
 
+/* ---------- closing resolved cases ---------- */
+
+#define AUTOCLOSE_BATCH 64
+
+struct close_job {
+    struct core *c;
+    struct arena *a;
+    const char *code;
+    int64_t cutoff, now;
+    int closed;
+};
+
+static enum td_err close_job(struct store_tx *tx, void *arg)
+{
+    struct close_job *j = arg;
+    struct store_scope all = {STORE_SCOPE_CITY, 0, NULL};
+    struct store_case cs;
+    j->closed = 0;
+    enum td_err rc = store_case_get(j->c->st, j->a, &all, j->code, &cs);
+    if (rc)
+        return rc == TD_ENOTFOUND ? TD_OK : rc;
+    /* Re-checked under the write lock: the student may have written in the meantime. */
+    if (strcmp(cs.status, "resolved") != 0 || cs.resolved_at >= j->cutoff)
+        return TD_OK;
+    apply_status(&cs, ST_CLOSED, j->now);
+    struct store_event ev = {.kind = "status",
+                             .from = "resolved",
+                             .to = "closed",
+                             .reason = "autoclose",
+                             .created_at = j->now};
+    snprintf(ev.actor_kind, sizeof ev.actor_kind, "system");
+    rc = store_event_insert(tx, cs.id, &ev);
+    if (!rc)
+        rc = audit_record(
+            tx, j->a, "system", "case.status", "case", cs.code,
+            json_pack("{s:s,s:s,s:s}", "from", "resolved", "to", "closed", "reason", "autoclose"),
+            j->now);
+    if (!rc) {
+        cs.updated_at = j->now;
+        rc = store_case_update(tx, &cs);
+    }
+    j->closed = rc == TD_OK;
+    return rc;
+}
+
+enum td_err case_autoclose(struct core *c, struct arena *a, int64_t now, size_t max, size_t *closed)
+{
+    char codes[AUTOCLOSE_BATCH][STORE_CASE_CODE_LEN + 1];
+    size_t n = 0;
+    *closed = 0;
+    if (c->cfg == NULL || c->cfg->autoclose_days == 0)
+        return TD_OK;
+    int64_t cutoff = now - (int64_t)c->cfg->autoclose_days * 86400000;
+    if (max > AUTOCLOSE_BATCH)
+        max = AUTOCLOSE_BATCH;
+    enum td_err rc = store_case_resolved_before(c->st, cutoff, max, codes, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct close_job j = {c, a, codes[i], cutoff, now, 0};
+        rc = store_write(c->st, close_job, &j);
+        *closed += (size_t)j.closed;
+    }
+    return rc;
+}
+
 /* ---------- the queue ---------- */
 
 const char *case_search_query(struct arena *a, const char *q)

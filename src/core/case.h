@@ -157,6 +157,14 @@ enum td_err case_queue(struct core *c, struct arena *a, const struct actor *by,
                        const struct case_queue_req *r, struct case_queue_page *out,
                        struct core_fail *f);
 
+/**
+ * Close cases resolved more than cfg->autoclose_days ago (DESIGN.md section 5: "closed after
+ * follow-up or 7 days"), at most max of them, as the system (a case event and an audit row each).
+ * *closed: how many. Nothing when autoclose_days is 0.
+ */
+enum td_err case_autoclose(struct core *c, struct arena *a, int64_t now, size_t max,
+                           size_t *closed);
+
 /** Whether s is one of the channels. */
 int case_channel_ok(const char *s);
 

@@ -29,6 +29,7 @@ void config_defaults(struct td_config *c)
     c->sla_minutes[2] = 24 * 60; /* medium */
     c->sla_minutes[3] = 72 * 60; /* low */
     c->session_ttl_min = 8 * 60;
+    c->autoclose_days = 7;
     c->pwhash_ops = 2;
     c->pwhash_mem_kib = 64 * 1024;
     c->queue_cache_ms = 1000;
@@ -105,6 +106,7 @@ static const struct key keys[] = {
     U("sla.high_minutes", sla_minutes[1], 100000),
     U("sla.medium_minutes", sla_minutes[2], 100000),
     U("sla.low_minutes", sla_minutes[3], 100000),
+    U("sla.autoclose_days", autoclose_days, 3650),
     U("session.ttl_minutes", session_ttl_min, 100000),
     U("auth.pwhash_ops", pwhash_ops, 16),
     U("auth.pwhash_mem_kib", pwhash_mem_kib, 4 * 1024 * 1024),

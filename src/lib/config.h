@@ -35,6 +35,7 @@ struct td_config {
 
     /* first-response targets in minutes: critical, high, medium, low */
     unsigned sla_minutes[4];
+    unsigned autoclose_days; /* resolved cases close after this many days; 0 = never */
     unsigned session_ttl_min; /* idle session lifetime */
 
     /* argon2id cost for new password hashes (verification reads the cost from the hash) */

@@ -231,6 +231,30 @@ enum td_err store_case_update(struct store_tx *tx, const struct store_case *c)
     return rc;
 }
 
+enum td_err store_case_resolved_before(struct store *st, int64_t before, size_t max,
+                                       char (*codes)[STORE_CASE_CODE_LEN + 1], size_t *n)
+{
+    struct db *db = store_db(st);
+    struct db_stmt *s = NULL;
+    int row = 0;
+    *n = 0;
+    if (db == NULL)
+        return TD_EDB;
+    enum td_err rc = db_prepare(db,
+                                "SELECT code FROM cases WHERE status = 'resolved' AND"
+                                " resolved_at < ?1 ORDER BY resolved_at LIMIT ?2",
+                                &s);
+    if (rc)
+        return rc;
+    rc = db_bind_int64(s, 1, before);
+    if (!rc)
+        rc = db_bind_int64(s, 2, (int64_t)max);
+    while (!rc && !(rc = db_step(s, &row)) && row && *n < max)
+        store_col_copy(s, 0, codes[(*n)++], STORE_CASE_CODE_LEN + 1);
+    db_stmt_reset(s);
+    return rc;
+}
+
 enum td_err store_case_count(struct store *st, const struct store_scope *scope, int64_t *n)
 {
     struct db *db = store_db(st);

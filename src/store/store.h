@@ -227,6 +227,12 @@ enum td_err store_case_get(struct store *st, struct arena *a, const struct store
  * resolved_at, closed_at, updated_at) of case c->id.
  */
 enum td_err store_case_update(struct store_tx *tx, const struct store_case *c);
+/**
+ * Codes of up to max cases (any institution: for the system's own sweeps, never for a caller)
+ * resolved before `before`, oldest first, into codes[max][STORE_CASE_CODE_LEN + 1].
+ */
+enum td_err store_case_resolved_before(struct store *st, int64_t before, size_t max,
+                                       char (*codes)[STORE_CASE_CODE_LEN + 1], size_t *n);
 /** Number of cases in scope. */
 enum td_err store_case_count(struct store *st, const struct store_scope *scope, int64_t *n);
 

@@ -17,6 +17,7 @@
 #include "core/case.h"
 #include "fixture.h"
 #include "lib/json.h"
+#include "lib/timeutil.h"
 #include "store/db.h"
 
 static struct fixture fx;
@@ -415,6 +416,43 @@ static void sessions_and_passwords(void **state)
                      TD_EFORBIDDEN);
 }
 
+static void resolved_cases_close_after_the_configured_days(void **state)
+{
+    (void)state;
+    struct case_intake_result old, recent;
+    struct case_view v;
+    struct core_fail f;
+    size_t closed = 0;
+    report("INSTA", "ca cũ đã giải quyết", &old);
+    report("INSTA", "ca mới giải quyết", &recent);
+    struct case_patch res = {.status = "resolved"};
+    assert_int_equal(case_patch(&fx.core, &ar, &a1, old.code, &res, &f), TD_OK);
+    assert_int_equal(case_patch(&fx.core, &ar, &a1, recent.code, &res, &f), TD_OK);
+    /* Move the first resolution 8 days back (the store has no API for that: plain SQL). */
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE cases SET resolved_at = resolved_at - 8 * 86400000 WHERE code = '%s'",
+             old.code);
+    assert_int_equal(db_exec(store_db(fx.st), sql), TD_OK);
+    int64_t before = audit_count("case.status");
+    fx.cfg.autoclose_days = 0;
+    assert_int_equal(case_autoclose(&fx.core, &ar, td_now_ms(), 64, &closed), TD_OK);
+    assert_int_equal(closed, 0);
+    fx.cfg.autoclose_days = 7;
+    assert_int_equal(case_autoclose(&fx.core, &ar, td_now_ms(), 64, &closed), TD_OK);
+    assert_int_equal(closed, 1);
+    assert_int_equal(audit_count("case.status"), before + 1);
+    assert_int_equal(case_get(&fx.core, &ar, &a1, old.code, &v), TD_OK);
+    assert_string_equal(v.c.status, "closed");
+    assert_true(v.c.closed_at > 0 && v.c.resolved_at > 0);
+    assert_string_equal(v.events[v.nevents - 1].actor_kind, "system");
+    assert_string_equal(v.events[v.nevents - 1].reason, "autoclose");
+    assert_int_equal(case_get(&fx.core, &ar, &a1, recent.code, &v), TD_OK);
+    assert_string_equal(v.c.status, "resolved");
+    assert_int_equal(case_autoclose(&fx.core, &ar, td_now_ms(), 64, &closed), TD_OK);
+    assert_int_equal(closed, 0); /* nothing left to close */
+}
+
 static void audit_chain_detects_tampering(void **state)
 {
     (void)state;
@@ -441,6 +479,7 @@ int main(void)
         cmocka_unit_test(contact_details_sealed_and_audited),
         cmocka_unit_test(intake_validation_names_the_field),
         cmocka_unit_test(sessions_and_passwords),
+        cmocka_unit_test(resolved_cases_close_after_the_configured_days),
         cmocka_unit_test(audit_chain_detects_tampering),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
