@@ -36,10 +36,6 @@
 
 #define NCLS (TRIAGE_NCAT + TRI_NURG)
 
-#ifndef NB_LEN_REF
-#define NB_LEN_REF 1000000
-#endif
-
 /* ---------- features ---------- */
 
 enum {
@@ -402,22 +398,15 @@ void tri_model_score(const struct tri_model *m, const struct tri_feats *f, doubl
             urg[i] = -log((double)TRI_NURG);
         return;
     }
-    double ll[NCLS] = {0};
-    size_t hits = 0;
+    for (int i = 0; i < NCLS; i++)
+        s[i] = m->prior[i];
     for (size_t j = 0; j < f->n; j++) {
         const struct mfeat *x = mfind(m, f->v[j]);
         if (x == NULL)
             continue;
-        hits++;
         for (int i = 0; i < NCLS; i++)
-            ll[i] += x->lp[i];
+            s[i] += x->lp[i];
     }
-    /* Naive Bayes counts every feature of a long report as independent evidence and grows
-     * overconfident with length; past NB_LEN_REF known features the likelihood is scaled down
-     * to that many. */
-    double scale = hits > NB_LEN_REF ? (double)NB_LEN_REF / (double)hits : 1.0;
-    for (int i = 0; i < NCLS; i++)
-        s[i] = m->prior[i] + scale * ll[i];
     normalise(s, TRIAGE_NCAT);
     normalise(s + TRIAGE_NCAT, TRI_NURG);
     memcpy(cat, s, sizeof(double) * TRIAGE_NCAT);

@@ -53,14 +53,11 @@
 #ifndef SH_WEAK
 #define SH_WEAK 1.0 /* self-harm wording that raises another category to high */
 #endif
-#ifndef NB_URG_MODE
-#define NB_URG_MODE 1 /* the urgency model may move: 0 never, 1 up or down, 2 only up */
+#ifndef NB_URG_MOVE
+#define NB_URG_MOVE 1 /* the urgency model may move an unchanged usual urgency below critical */
 #endif
-#ifndef NB_URG_CRIT
-#define NB_URG_CRIT 0
-#endif
-#ifndef NB_URG_ANY
-#define NB_URG_ANY 0
+#ifndef NB_CRIT_LOGP
+#define NB_CRIT_LOGP -1e-5 /* log P(critical) above which the model alone raises to critical */
 #endif
 #ifndef NB_URG_CONFIDENT
 #define NB_URG_CONFIDENT 0.90
@@ -323,6 +320,11 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
 
 #define HAS(f) ((g->flags & TRI_F(f)) != 0)
 
+/* What makes an online-kidnapping script critical. */
+#define SCRIPT_FLAGS                                                                               \
+    (TRI_F(ISOLATION) | TRI_F(RANSOM) | TRI_F(HELD) | TRI_F(MISSING) | TRI_F(HELP) |               \
+     TRI_F(IMMINENCE))
+
 /* The category's urgency moved by what the text says; see the taxonomy's rules. */
 static enum triage_urgency urgency_rules(enum triage_category c, const struct agg *g, int *changed)
 {
@@ -342,6 +344,10 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
             return URG_LOW;
         if (past && !HAS(IMMINENCE))
             return HAS(LOSS) || HAS(ONGOING) ? URG_HIGH : URG_LOW;
+        /* Critical needs the script itself: an isolation order, ransom, someone held or out of
+         * reach, a critical phrase. A mention of a guesthouse alone is not enough. */
+        if (g->crit_max < CRIT_FOLDED && !(g->flags & SCRIPT_FLAGS))
+            return g->catw[CAT_ONLINE_KIDNAPPING] >= 3.0 ? URG_HIGH : URG_MEDIUM;
         break;
     case CAT_SEXTORTION:
         if (HAS(RESOLVED) && !now)
@@ -667,11 +673,19 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     for (int i = 1; i < TRI_NURG; i++)
         if (lu[i] > lu[nbu])
             nbu = i;
-    if (NB_URG_MODE && (!changed || NB_URG_ANY) && t->model && exp(lu[nbu]) >= NB_URG_CONFIDENT &&
-        nbu != (int)u && (nbu != URG_CRITICAL || NB_URG_CRIT) &&
-        (NB_URG_MODE == 1 || nbu > (int)u) && (NB_URG_MODE != 3 || nbu == URG_CRITICAL)) {
+    /* The urgency model may move a usual urgency the rules left alone to another level below
+     * critical when it is confident, */
+    if (NB_URG_MOVE && !changed && t->model && nbu != URG_CRITICAL && nbu != (int)u &&
+        exp(lu[nbu]) >= NB_URG_CONFIDENT) {
         u = (enum triage_urgency)nbu;
         add_reason(out, &nr, "model_urgency");
+    }
+    /* and may raise (never lower) to critical when it is all but certain, with a review: it
+     * has seen wordings of danger the lexicon lacks. */
+    if (t->model && u < URG_CRITICAL && lu[URG_CRITICAL] >= NB_CRIT_LOGP) {
+        u = URG_CRITICAL;
+        out->needs_review = 1;
+        add_reason(out, &nr, "model_critical");
     }
     uint32_t fl = g.flags;
     int now = (fl & (TRI_F(IMMINENCE) | TRI_F(DEADLINE) | TRI_F(ONGOING))) != 0;
