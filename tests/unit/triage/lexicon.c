@@ -130,6 +130,39 @@ static void folded_matching(void **state)
     assert_string_equal(got, "muốn chết");
 }
 
+/* The flags added for the taxonomy's hard cases parse; a negation also cancels a threat ("chưa
+ * có ai đe dọa đánh": no one threatened to hit); a guard may carry its own category. */
+static void new_flags_violence_negation_and_content_guards(void **state)
+{
+    (void)state;
+    const char *lex = "cúp máy | - | 0.3 | refused\n"
+                      "có hợp pháp không | question | 2 | question,check\n"
+                      "mất liên lạc | - | 1 | missing\n"
+                      "bị giữ ở | trafficking | 1.5 | held\n"
+                      "đe dọa đánh | cyberbullying | 3 | violence\n"
+                      "chưa có ai đe dọa | - | 0 | negation\n"
+                      "tự tử | self_harm | 4 | critical\n"
+                      "hướng dẫn tự tử | harmful_content | 3 | guard\n";
+    struct tri_lexicon *lx = NULL;
+    char err[256];
+    assert_int_equal(tri_lexicon_parse(lex, strlen(lex), &lx, err, sizeof err), TD_OK);
+    assert_true(tri_lexicon_entry(lx, 0)->flags & TRI_F(REFUSED));
+    assert_true(tri_lexicon_entry(lx, 1)->flags & TRI_F(CHECK));
+    assert_true(tri_lexicon_entry(lx, 2)->flags & TRI_F(MISSING));
+    assert_true(tri_lexicon_entry(lx, 3)->flags & TRI_F(HELD));
+    assert_int_equal(tri_lexicon_entry(lx, 7)->category, CAT_HARMFUL_CONTENT);
+    tri_lexicon_free(lx);
+    char got[512];
+    active(lex, "chưa có ai đe dọa đánh con tôi", got, sizeof got);
+    assert_string_equal(got, "");
+    active(lex, "tụi nó đe dọa đánh em", got, sizeof got);
+    assert_string_equal(got, "đe dọa đánh");
+    active(lex, "kênh đó hướng dẫn tự tử", got, sizeof got);
+    assert_string_equal(got, "");
+    active(lex, "em nghĩ đến tự tử", got, sizeof got);
+    assert_string_equal(got, "tự tử");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +170,7 @@ int main(void)
         cmocka_unit_test(parses_and_counts),
         cmocka_unit_test(guards_negation_and_subsumption),
         cmocka_unit_test(folded_matching),
+        cmocka_unit_test(new_flags_violence_negation_and_content_guards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
