@@ -86,6 +86,12 @@ static void context_decides(void **state)
     expect("đẹp vl", "đẹp vãi lồn");
     expect("môn vl", "môn vật lý");
     /* "ks": hotel after a place verb */
+    expect("đổi mk fb", "đổi mật khẩu facebook");
+    expect("cho mk hỏi", "cho mình hỏi");
+    expect("lộ pass zalo", "lộ mật khẩu zalo");
+    expect("phí bh", "phí bảo hiểm");
+    expect("bh thì sao", "bây giờ thì sao");
+    expect("hk2", "học kỳ 2");
     expect("lên ks", "lên khách sạn");
     expect("ks đâu", "không sao đâu");
 }
