@@ -93,7 +93,8 @@ enum td_err tri_stream_build(struct arena *a, const struct vn_teencode *tc, cons
     X(REFUSED, "refused")                                                                          \
     X(CHECK, "check")                                                                              \
     X(MISSING, "missing")                                                                          \
-    X(HELD, "held")
+    X(HELD, "held")                                                                                \
+    X(CONTENT, "content")
 
 enum tri_flag_bit {
 #define TRI_FLAG_ENUM(name, str) TRI_FB_##name,

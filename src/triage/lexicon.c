@@ -53,6 +53,8 @@
  *                    đảo không", "có hợp pháp không", "thật hay giả").
  *     missing        someone cannot be reached now ("mất liên lạc", "không liên lạc được").
  *     held           someone is held against their will now ("bị giữ ở", "không cho về").
+ *     content        the writer reports a channel, page or trend ("kênh", "trào lưu"): self-harm
+ *                    words not said of a person are that content's topic (harmful content).
  *
  * A guard may also carry a category and weight: "hướng dẫn tự tử" (a channel's content, not the
  * writer's intent) cancels the "tự tử" inside it and counts for harmful_content; a guard's

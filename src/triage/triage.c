@@ -219,7 +219,8 @@ struct agg {
     int crit_max;
     int negated; /* a critical/self-harm phrase was negated */
     int folded_crit;
-    int nsh;                       /* distinct self-harm phrases that fired */
+    int nsh;       /* distinct self-harm phrases that fired */
+    int sh_person; /* ... one of them said of a person ("em", "bạn ấy" before it) */
     uint32_t sh_seen[SH_SEEN_MAX]; /* ... their entries */
     double strength;               /* sum of positive weights, for the score */
     double evidence; /* weight of phrases that say what happened (category or harm flags) */
@@ -242,6 +243,22 @@ struct agg {
     (TRI_F(LOSS) | TRI_F(CREDENTIALS) | TRI_F(MISUSE) | TRI_F(PUBLISH) | TRI_F(VIOLENCE) |         \
      TRI_F(CONTACTS) | TRI_F(RANSOM) | TRI_F(HELP) | TRI_F(ONGOING) | TRI_F(ISOLATION) |           \
      TRI_F(TRAVEL) | TRI_F(MISSING) | TRI_F(HELD))
+
+/* Whether one of the three words before item i is a person: the writer or someone they speak
+ * of ("em", "mình", "tôi", "bạn", "nó", "ấy", ...). Self-harm words with no person before them
+ * in a report about a channel or trend are its topic, not anyone's intent. */
+static int said_of_a_person(const struct tri_stream *st, size_t i)
+{
+    static const char *const who[] = {"em",    "mình", "tôi", "tớ",  "tao", "tui", "con",  "i",
+                                      "bạn",   "nó",   "ấy",  "cậu", "anh", "chị", "cháu", "ta",
+                                      "thằng", "mày",  "she", "he",  "my",  "me"};
+    for (size_t k = i >= 3 ? i - 3 : 0; k < i; k++)
+        for (size_t w = 0; w < sizeof who / sizeof who[0]; w++)
+            if (st->v[k].acc.len == strlen(who[w]) &&
+                memcmp(st->v[k].acc.p, who[w], st->v[k].acc.len) == 0)
+                return 1;
+    return 0;
+}
 
 static void aggregate(const struct triage *t, const struct analysis *an, struct agg *g)
 {
@@ -276,6 +293,8 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
         if (w > 0)
             g->strength += w;
         if (e->category == CAT_SELF_HARM && w > 0) {
+            if (said_of_a_person(&an->st, mt->first))
+                g->sh_person = 1;
             int seen = 0;
             for (int k = 0; k < g->nsh && k < SH_SEEN_MAX; k++)
                 if (g->sh_seen[k] == mt->entry)
@@ -362,9 +381,10 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
             return URG_LOW;
         if (g->crit_max >= CRIT_FOLDED || HAS(RANSOM) || HAS(HELP) || HAS(MISSING) || HAS(HELD))
             return URG_CRITICAL;
-        /* Travel called off: the lure failed. */
-        if (refused)
-            return past && !now ? URG_LOW : URG_MEDIUM;
+        /* Travel called off: the lure failed; medium while the recruiter still pushes or asks
+         * for money. */
+        if (HAS(REFUSED))
+            return HAS(ONGOING) || HAS(MONEY) ? URG_MEDIUM : URG_LOW;
         if (HAS(TRAVEL) && HAS(IMMINENCE))
             return URG_CRITICAL;
         if (past && !HAS(IMMINENCE))
@@ -397,7 +417,8 @@ static enum triage_urgency urgency_rules(enum triage_category c, const struct ag
     case CAT_ACCOUNT_TAKEOVER:
         if (HAS(RESOLVED))
             return URG_LOW;
-        if (HAS(MISUSE) || HAS(LOSS) || (HAS(CREDENTIALS) && HAS(IMMINENCE)))
+        /* Taxonomy: a student who entered a password or OTP is high. */
+        if (HAS(MISUSE) || HAS(LOSS) || HAS(CREDENTIALS))
             return URG_HIGH;
         break;
     case CAT_CYBERBULLYING:
@@ -462,7 +483,8 @@ static int kidnapping_script(const struct agg *g, int best)
  * offer is safe is question / low"). */
 static int only_checking(const struct agg *g, int best)
 {
-    if (!HAS(CHECK) || (g->flags & HARM_FLAGS) || g->crit_max >= CRIT_FOLDED ||
+    /* A refusal says the attempt reached the student: a scam attempt, not only a question. */
+    if (!HAS(CHECK) || (g->flags & (HARM_FLAGS | TRI_F(REFUSED))) || g->crit_max >= CRIT_FOLDED ||
         g->catw[CAT_SELF_HARM] > 0)
         return 0;
     switch (best) {
@@ -471,8 +493,6 @@ static int only_checking(const struct agg *g, int best)
     case CAT_LOAN_HARASSMENT:
     case CAT_ACCOUNT_TAKEOVER:
     case CAT_HARMFUL_CONTENT:
-    case CAT_PRIVACY_LEAK:
-    case CAT_TRAFFICKING:
     case CAT_OTHER:
         return !HAS(IMMINENCE);
     default:
@@ -616,6 +636,23 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     aggregate(t, &an, &g);
     tri_model_score(t->model, &an.f, lc, lu);
 
+    /* A report about a channel, page or trend whose self-harm words are said of no one: the
+     * content's topic. Harmful content, at least medium, reviewed. */
+    int sh_content = (g.flags & TRI_F(CONTENT)) && !g.sh_person &&
+                     (g.catw[CAT_SELF_HARM] > 0 || g.crit[CAT_SELF_HARM] != CRIT_NONE);
+    if (sh_content) {
+        g.catw[CAT_HARMFUL_CONTENT] += g.catw[CAT_SELF_HARM] > 0 ? g.catw[CAT_SELF_HARM] : 0;
+        g.catw[CAT_SELF_HARM] = 0;
+        g.crit[CAT_SELF_HARM] = CRIT_NONE;
+        g.nsh = 0;
+        g.crit_max = g.crit_nocat;
+        for (int c = 0; c < TRIAGE_NCAT; c++)
+            if (g.crit[c] > g.crit_max)
+                g.crit_max = g.crit[c];
+        out->needs_review = 1;
+        add_reason(out, &nr, "self_harm_content");
+    }
+
     /* Category. */
     double bs, second;
     int best = argmax_cat(t, &g, lc, 0, &bs, &second);
@@ -640,6 +677,10 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         /* Intimate images with a demand: sextortion (taxonomy, privacy_leak). */
         add_reason(out, &nr, "intimate_demand");
         best = CAT_SEXTORTION;
+    } else if ((g.flags & TRI_F(VIOLENCE)) && (best == CAT_PRIVACY_LEAK || best == CAT_OTHER)) {
+        /* Doxxing or a post with a call to violence: bullying with a threat (taxonomy). */
+        add_reason(out, &nr, "violence_threat");
+        best = CAT_CYBERBULLYING;
     } else if (only_checking(&g, best)) {
         add_reason(out, &nr, "only_asking");
         best = CAT_QUESTION;
@@ -723,6 +764,8 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
             add_reason(out, &nr, "possible_self_harm");
         }
     }
+    if (sh_content && u < URG_MEDIUM)
+        u = URG_MEDIUM;
     if ((fl & TRI_F(HELP)) && u < URG_HIGH) {
         u = URG_HIGH;
         add_reason(out, &nr, "cry_for_help");
