@@ -173,6 +173,20 @@ describe('tongdai triage train and eval', () => {
     assert.match(b.stderr, /bad\.jsonl:1/);
   });
 
+  test('eval over several files, with --train (in-memory model) or stratified --cv', () => {
+    const two = JSON.parse(run(['eval', data, data, '--json']).stdout);
+    assert.equal(two.n, 8);
+    const trained = run(['eval', data, '--train', data, '--json']);
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal(JSON.parse(trained.stdout).n, 4);
+    const cv = run(['eval', data, data, '--cv', '2', '--stratify', '--json']);
+    assert.equal(cv.status, 0, cv.stderr);
+    assert.equal(JSON.parse(cv.stdout).n, 8);
+    assert.equal(run(['eval', data, '--train', data, '--cv', '2']).status, 2);
+    assert.equal(run(['eval', data, '--stratify']).status, 2);
+    assert.equal(run(['eval', data, '--train', path.join(tmp, 'missing.jsonl')]).status, 1);
+  });
+
   test('usage errors exit 2; a broken lexicon names its line', () => {
     assert.equal(run(['--nope']).status, 2);
     assert.equal(run(['eval']).status, 2);

@@ -128,6 +128,9 @@ static void indirect_self_harm_is_critical(void **state)
         {"i'm tired of everything, nobody would care if i disappeared",
          IS(CAT_SELF_HARM, URG_CRITICAL)},
         {"i want to end it all tonight", IS(CAT_SELF_HARM, URG_CRITICAL)},
+        {"Hồi năm ngoái em từng tự tử, giờ đỡ hơn nhưng dạo này lại hay nghĩ linh tinh",
+         IS(CAT_SELF_HARM, URG_CRITICAL)},
+        {"em lên mạng tìm cách nào ít đau nhất", IS(CAT_SELF_HARM, URG_CRITICAL)},
     };
     check(w, sizeof w / sizeof w[0]);
 }
@@ -173,6 +176,8 @@ static void threats_of_violence_are_critical(void **state)
          IS(-1, URG_CRITICAL)},
         {"thằng đó nhắn sẽ đốt nhà em nếu em không xóa bài", IS(-1, URG_CRITICAL)},
         {"tui no doa tat axit vao mat e", IS(-1, URG_CRITICAL)},
+        {"có người đăng địa chỉ phòng trọ của em lên nhóm, kêu gọi anh em tới xử nó",
+         IS(CAT_CYBERBULLYING, URG_CRITICAL)},
         /* Read without marks "cho m" is also "chờ mày" (wait for you): not critical alone. */
         {"t cho m cai nay ne", NOT(-1, URG_CRITICAL)},
     };
@@ -199,6 +204,8 @@ static void trafficking_under_way_is_critical(void **state)
         /* Called off: not critical. */
         {"Mình đã hủy không đi Campuchia nữa, nhưng bên môi giới cứ gọi đòi tiền vé",
          IS(CAT_TRAFFICKING, URG_MEDIUM)},
+        {"Có page tuyển người đi Campuchia nhắn cho em, em từ chối rồi, báo để mọi người biết",
+         IS(CAT_TRAFFICKING, URG_LOW)},
     };
     check(w, sizeof w / sizeof w[0]);
 }
@@ -270,6 +277,12 @@ static void content_about_self_harm_is_harmful_content(void **state)
          IS_BUT_NOT(CAT_HARMFUL_CONTENT, URG_CRITICAL)},
         {"Có trào lưu cắt tay lan truyền trong nhóm lớp em",
          IS_BUT_NOT(CAT_HARMFUL_CONTENT, URG_CRITICAL)},
+        {"Có kênh TikTok chuyên livestream cảnh tự làm đau để câu view",
+         IS_BUT_NOT(CAT_HARMFUL_CONTENT, URG_CRITICAL)},
+        /* Said of the writer: self-harm, whatever the channel. */
+        {"em xem kênh đó nhiều quá, giờ em cũng tự làm đau mình", IS(CAT_SELF_HARM, URG_CRITICAL)},
+        /* A bully's "go die" is bullying, not the writer's intent. */
+        {"tụi nó nhắn hàng ngày bảo em đi chết đi", NOT(CAT_SELF_HARM, URG_CRITICAL)},
     };
     check(w, sizeof w / sizeof w[0]);
 }
@@ -298,6 +311,9 @@ static void english_and_mixed_reports_get_signals(void **state)
         {"my account got hacked and they are messaging my friends to borrow money",
          IS(CAT_ACCOUNT_TAKEOVER, URG_HIGH)},
         {"fb e bi hack, no dang nhan tin muon tien ban be e", IS(CAT_ACCOUNT_TAKEOVER, URG_HIGH)},
+        /* An OTP given away is high (taxonomy). */
+        {"em lỡ nhập mã OTP vào trang lạ, giờ không vào được Zalo nữa",
+         IS(CAT_ACCOUNT_TAKEOVER, URG_HIGH)},
         {"tài khoản facebook của chị hàng xóm bị hack, nhắn em mượn 3 triệu, em chuyển luôn rồi",
          IS(CAT_IMPERSONATION, URG_HIGH)},
     };
