@@ -38,7 +38,7 @@ run_node() { # $1 = dir, $2 = binary
     [ -n "$files" ] || { echo "0 0"; return; }
     local log
     log=$(mktemp)
-    TONGDAI_BIN="$PWD/$2" node --test --test-concurrency=2 --test-reporter=spec $files >"$log" 2>&1
+    TONGDAI_BIN="$PWD/$2" node --test --test-concurrency=2 --test-timeout=180000 --test-reporter=spec $files >"$log" 2>&1
     local rc=$?
     local pass fail
     pass=$(grep -E '^ℹ pass ' "$log" | awk '{print $3}')
