@@ -219,11 +219,6 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    /* A process started in the background by a shell inherits SIGINT as ignored, and Linux
-     * discards an ignored signal at once even while it is blocked: sigwait would never see it.
-     * Restore the default disposition (the signals stay blocked, so sigwait still takes them). */
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
 
     int created = 0;
