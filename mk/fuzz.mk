@@ -1,4 +1,5 @@
-# libFuzzer drivers for src/text (fuzz/*.c, seeds in fuzz/corpus/<name>/).
+# libFuzzer drivers for src/text (fuzz/*.c, seeds in fuzz/corpus/<name>/, dictionaries in
+# fuzz/<name>.dict).
 #   make fuzz                         build build-fuzz/<name> for every driver (clang,
 #                                     -fsanitize=fuzzer,address,undefined)
 #   make fuzz-run FUZZ_SECONDS=600    run each driver that long, one after another (one core);
@@ -37,7 +38,8 @@ fuzz-run: fuzz
 	    mkdir -p $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/crashes; \
 	    echo "== $$n for $(FUZZ_SECONDS)s ($$(date -u +%FT%TZ))"; \
 	    start=$$(date +%s); \
-	    if $(FUZZ_DIR)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=4096 \
+	    dict=; [ -f fuzz/$$n.dict ] && dict=-dict=fuzz/$$n.dict; \
+	    if $(FUZZ_DIR)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=4096 $$dict \
 	        -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- \
 	        $(FUZZ_DIR)/corpus/$$n fuzz/corpus/$$n >$(FUZZ_DIR)/$$n.log 2>&1; then \
 	        echo "   $$n: clean after $$(( $$(date +%s) - start ))s, \
