@@ -130,7 +130,8 @@ struct tri_match {
     uint32_t entry;       /* index into the lexicon */
     uint32_t first, last; /* item indices, inclusive */
     int folded_only;
-    int cancelled; /* 1 by a guard (hyperbole, idiom), 2 by a negation, 3 inside a longer phrase */
+    int cancelled; /* 1 by a guard (hyperbole, idiom), 2 by a negation, 3 inside a longer phrase,
+                      4 by a guard read only without marks */
 };
 
 struct tri_matches {

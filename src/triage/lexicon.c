@@ -34,8 +34,9 @@
  *     preventive     no incident: asking to prevent ("chưa gặp", "phòng trước").
  *     negation       cancels a critical, violence or self-harm phrase that starts within 4 words
  *                    after it in the same sentence ("không có ý định" + "tự tử").
- *     guard          cancels every other phrase lying inside it: hyperbole and idioms
- *                    ("cười chết mất", "khó muốn chết", "giết thời gian").
+ *     guard          cancels the self-harm, critical and violence phrases lying inside it:
+ *                    hyperbole and idioms ("cười chết mất", "khó muốn chết", "giết thời
+ *                    gian").
  *     help           a plain cry for help ("cứu em").
  *     contacts       the writer's family, teacher or contacts are being targeted.
  *     credentials    a password or OTP was given away.
@@ -573,7 +574,8 @@ enum td_err tri_lexicon_match(const struct tri_lexicon *lx, struct arena *a,
             }
         }
     }
-    /* Guards cancel the phrases they contain. */
+    /* Guards cancel the alarms they contain (self-harm, critical or violence phrases); the
+     * other words inside stay ("áp lực" in "áp lực muốn chết" still says stress). */
     for (size_t g = 0; g < out->n; g++) {
         const struct tri_lex_entry *ge = &lx->e[out->v[g].entry];
         if (!(ge->flags & TRI_F(GUARD)))
@@ -582,10 +584,11 @@ enum td_err tri_lexicon_match(const struct tri_lexicon *lx, struct arena *a,
             if (j == g)
                 continue;
             const struct tri_lex_entry *je = &lx->e[out->v[j].entry];
-            if (je->flags & TRI_F(GUARD))
+            if ((je->flags & TRI_F(GUARD)) || (je->category != CAT_SELF_HARM &&
+                                               !(je->flags & (TRI_F(CRITICAL) | TRI_F(VIOLENCE)))))
                 continue;
             if (out->v[j].first >= out->v[g].first && out->v[j].last <= out->v[g].last)
-                out->v[j].cancelled = 1;
+                out->v[j].cancelled = out->v[g].folded_only ? 4 : 1;
         }
     }
     /* A phrase inside a longer one is read as part of it ("mất tiền" in "không mất tiền",

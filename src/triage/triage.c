@@ -53,6 +53,9 @@
 #ifndef SH_WEAK
 #define SH_WEAK 1.0 /* self-harm wording that raises another category to high */
 #endif
+#ifndef HYPERBOLE_FLOOR
+#define HYPERBOLE_FLOOR URG_HIGH /* urgency of hyperbole read only without marks */
+#endif
 #ifndef NB_URG_MOVE
 #define NB_URG_MOVE 1 /* the urgency model may move an unchanged usual urgency below critical */
 #endif
@@ -217,7 +220,8 @@ struct agg {
     int ambig[TRIAGE_NCAT]; /* ambiguous folded-only critical matches per category */
     int crit_nocat;         /* strongest critical match without a category */
     int crit_max;
-    int negated; /* a critical/self-harm phrase was negated */
+    int negated;          /* a critical/self-harm phrase was negated */
+    int folded_hyperbole; /* ... read as hyperbole only through folded forms */
     int folded_crit;
     int nsh;       /* distinct self-harm phrases that fired */
     int sh_person; /* ... one of them said of a person ("em", "bạn ấy" before it) */
@@ -269,6 +273,9 @@ static void aggregate(const struct triage *t, const struct analysis *an, struct 
         if (mt->cancelled) {
             if (mt->cancelled == 2)
                 g->negated = 1;
+            if (mt->cancelled == 4 &&
+                (e->category == CAT_SELF_HARM || (e->flags & TRI_F(CRITICAL))))
+                g->folded_hyperbole = 1;
             continue;
         }
         uint32_t ef = e->flags;
@@ -721,9 +728,12 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         u = (enum triage_urgency)nbu;
         add_reason(out, &nr, "model_urgency");
     }
-    /* and may raise (never lower) to critical when it is all but certain, with a review: it
-     * has seen wordings of danger the lexicon lacks. */
-    if (t->model && u < URG_CRITICAL && lu[URG_CRITICAL] >= NB_CRIT_LOGP) {
+    /* and may raise (never lower) to critical when it is all but certain and the lexicon saw
+     * something alarming (a harm flag, a time, self-harm wording), with a review: it has seen
+     * wordings of danger the lexicon lacks. */
+    int alarming = (g.flags & (EVIDENCE_FLAGS | TRI_F(IMMINENCE) | TRI_F(ONGOING))) ||
+                   g.catw[CAT_SELF_HARM] > 0 || g.folded_hyperbole;
+    if (t->model && alarming && u < URG_CRITICAL && lu[URG_CRITICAL] >= NB_CRIT_LOGP) {
         u = URG_CRITICAL;
         out->needs_review = 1;
         add_reason(out, &nr, "model_critical");
@@ -766,11 +776,20 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
     }
     if (sh_content && u < URG_MEDIUM)
         u = URG_MEDIUM;
+    /* "met muon chet": hyperbole, most likely, but without marks a human looks (never drop a
+     * possible self-harm on doubt). */
+    if (g.folded_hyperbole && out->category != CAT_SELF_HARM) {
+        out->needs_review = 1;
+        if (u < HYPERBOLE_FLOOR) {
+            u = HYPERBOLE_FLOOR;
+            add_reason(out, &nr, "folded_hyperbole");
+        }
+    }
     if ((fl & TRI_F(HELP)) && u < URG_HIGH) {
         u = URG_HIGH;
         add_reason(out, &nr, "cry_for_help");
     }
-    if (no_evidence && g.crit_max == CRIT_NONE && u > URG_MEDIUM) {
+    if (no_evidence && g.crit_max == CRIT_NONE && !g.folded_hyperbole && u > URG_MEDIUM) {
         u = URG_MEDIUM;
         out->needs_review = 1;
         add_reason(out, &nr, "no_signal");

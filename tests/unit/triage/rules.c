@@ -5,7 +5,8 @@
  *
  *   - self-harm first: indirect wording (goodbyes, thanks, apologies, belongings given away,
  *     a passive wish to die, searching for methods, a dangerous place, English) is self-harm and
- *     critical, even beside money or debt words; hyperbole and plain denials are not;
+ *     critical, even beside money or debt words; hyperbole and plain denials are not (hyperbole
+ *     typed without marks is reviewed at high);
  *   - a threat of violence is critical in any category;
  *   - trafficking under way (travel booked or done, someone held, money demanded for release,
  *     out of reach) is critical; travel called off is not;
@@ -159,6 +160,28 @@ static void hyperbole_and_denial_are_not_self_harm(void **state)
          NOT(CAT_SELF_HARM, URG_CRITICAL)},
     };
     check(w, sizeof w / sizeof w[0]);
+}
+
+/* Hyperbole typed without marks is most likely hyperbole, but a human looks: never drop a
+ * possible self-harm on doubt. With marks the guard settles it. */
+static void folded_hyperbole_is_reviewed(void **state)
+{
+    (void)state;
+    struct arena a;
+    struct triage_verdict v;
+    const char *folded = "hoc ap luc muon chet luon a";
+    const char *marked = "học áp lực muốn chết luôn á";
+    arena_init(&a, 1 << 22);
+    assert_int_equal(triage_classify(tri, &a, folded, strlen(folded), &v), TD_OK);
+    assert_int_not_equal(v.category, CAT_SELF_HARM);
+    assert_true(v.needs_review);
+    assert_true(v.urgency >= URG_HIGH && v.urgency < URG_CRITICAL);
+    arena_free(&a);
+    arena_init(&a, 1 << 22);
+    assert_int_equal(triage_classify(tri, &a, marked, strlen(marked), &v), TD_OK);
+    assert_int_not_equal(v.category, CAT_SELF_HARM);
+    assert_true(v.urgency < URG_HIGH);
+    arena_free(&a);
 }
 
 static void threats_of_violence_are_critical(void **state)
@@ -347,6 +370,7 @@ int main(void)
         cmocka_unit_test(indirect_self_harm_is_critical),
         cmocka_unit_test(self_harm_wins_over_money_words),
         cmocka_unit_test(hyperbole_and_denial_are_not_self_harm),
+        cmocka_unit_test(folded_hyperbole_is_reviewed),
         cmocka_unit_test(threats_of_violence_are_critical),
         cmocka_unit_test(trafficking_under_way_is_critical),
         cmocka_unit_test(isolation_orders_make_online_kidnapping),
