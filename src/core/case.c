@@ -11,6 +11,7 @@
 #include "core/auth.h"
 #include "core/privacy.h"
 #include "lib/json.h"
+#include "lib/strbuf.h"
 #include "lib/timeutil.h"
 #include "text/vn.h"
 #include "triage/triage.h"
@@ -77,34 +78,89 @@ static int linkable(enum vn_entity_kind k, const char *value)
     return 0;
 }
 
-/* {"signals":[...],"reasons":[...]} of a verdict, in the arena. */
+/* A JSON string (s[0..len), valid UTF-8) into b. */
+static enum td_err put_json_str(struct sb *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    enum td_err rc = sb_putc(b, '"');
+    for (size_t i = 0; !rc && i < len;) {
+        size_t run = i;
+        while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+            i++;
+        if (i > run)
+            rc = sb_append(b, s + run, i - run);
+        if (rc || i == len)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            rc = sb_append(b, esc, 2);
+        } else {
+            rc = sb_append(b, esc, 6);
+        }
+    }
+    return rc ? rc : sb_putc(b, '"');
+}
+
+/*
+ * {"signals":[{"phrase","start","end","weight","category","kind","folded_only"}],"reasons":[...]}
+ * of a verdict, in the arena. Written by hand: it is on every intake, and weights are kept to
+ * three decimals ("0.3", not jansson's "0.29999999999999999").
+ */
 static const char *signals_json(struct arena *a, const struct triage_verdict *v)
 {
-    json_t *root = json_object(), *sig = json_array(), *rs = json_array();
+    struct sb b;
+    enum td_err rc;
     const char *out = NULL;
-    if (!root || !sig || !rs)
-        goto out;
-    for (size_t i = 0; i < v->nsignals; i++) {
-        const struct triage_signal *s = &v->signals[i];
-        json_t *o = json_pack(
-            "{s:s%,s:I,s:I,s:f,s:s?,s:s,s:b}", "phrase", s->phrase.p ? s->phrase.p : "",
-            s->phrase.p ? s->phrase.len : 0, "start", (json_int_t)s->start, "end",
-            (json_int_t)s->end, "weight", s->weight, "category",
-            s->category >= 0 ? triage_category_code((enum triage_category)s->category) : NULL,
-            "kind", s->kind ? s->kind : "phrase", "folded_only", s->folded_only);
-        if (o == NULL || json_array_append_new(sig, o) != 0)
-            goto out;
+    sb_init(&b, 1u << 20);
+    rc = sb_puts(&b, "{\"signals\":[");
+    for (size_t i = 0; !rc && i < v->nsignals; i++) {
+        const struct triage_signal *sg = &v->signals[i];
+        double w = sg->weight;
+        long long mw = (long long)(w * 1000.0 + (w < 0 ? -0.5 : 0.5));
+        long long ip = mw / 1000, fp = (mw < 0 ? -mw : mw) % 1000;
+        char frac[8] = "";
+        if (fp) {
+            snprintf(frac, sizeof frac, ".%03lld", fp);
+            for (size_t k = strlen(frac) - 1; frac[k] == '0'; k--)
+                frac[k] = '\0';
+        }
+        rc = sb_puts(&b, i ? ",{\"phrase\":" : "{\"phrase\":");
+        if (!rc)
+            rc = put_json_str(&b, sg->phrase.p ? sg->phrase.p : "",
+                              sg->phrase.p ? sg->phrase.len : 0);
+        if (!rc)
+            rc = sb_printf(&b, ",\"start\":%zu,\"end\":%zu,\"weight\":%s%lld%s,\"category\":",
+                           sg->start, sg->end, mw < 0 && ip == 0 ? "-" : "", ip, frac);
+        if (!rc)
+            rc = sg->category >= 0
+                     ? sb_printf(&b, "\"%s\"",
+                                 triage_category_code((enum triage_category)sg->category))
+                     : sb_puts(&b, "null");
+        if (!rc)
+            rc = sb_puts(&b, ",\"kind\":");
+        if (!rc) {
+            const char *k = sg->kind ? sg->kind : "phrase";
+            rc = put_json_str(&b, k, strlen(k));
+        }
+        if (!rc)
+            rc =
+                sb_puts(&b, sg->folded_only ? ",\"folded_only\":true}" : ",\"folded_only\":false}");
     }
-    for (size_t i = 0; i < 8 && v->reasons[i]; i++)
-        if (json_array_append_new(rs, json_string(v->reasons[i])) != 0)
-            goto out;
-    if (json_object_set(root, "signals", sig) || json_object_set(root, "reasons", rs))
-        goto out;
-    out = td_json_dump(a, root, NULL);
-out:
-    json_decref(sig);
-    json_decref(rs);
-    json_decref(root);
+    if (!rc)
+        rc = sb_puts(&b, "],\"reasons\":[");
+    for (size_t i = 0; !rc && i < 8 && v->reasons[i]; i++) {
+        if (i)
+            rc = sb_putc(&b, ',');
+        if (!rc)
+            rc = put_json_str(&b, v->reasons[i], strlen(v->reasons[i]));
+    }
+    if (!rc)
+        rc = sb_puts(&b, "]}");
+    if (!rc)
+        out = arena_strndup(a, b.p, b.len);
+    sb_free(&b);
     return out;
 }
 
