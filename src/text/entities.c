@@ -166,6 +166,7 @@ struct ctx {
     const struct vn_token *t;
     size_t nt;
     unsigned *cue;
+    unsigned char *platprev; /* [k]: platform of the nearest platform word before token k */
     struct cand *c;
     size_t nc, cap;
 };
@@ -252,6 +253,12 @@ static void compute_cues(struct ctx *x)
         /* "MB" is a bank unless it follows a number (megabytes) */
         if (fold_is(t, "mb") && !(k > 0 && x->t[k - 1].kind == VN_TOK_NUMBER))
             x->cue[k] |= CUE_BANK;
+    }
+    unsigned char last = P_NONE;
+    for (size_t k = 0; k <= x->nt; k++) {
+        x->platprev[k] = last;
+        if (k < x->nt && (x->cue[k] >> CUE_PLAT_SHIFT))
+            last = (unsigned char)(x->cue[k] >> CUE_PLAT_SHIFT);
     }
 }
 
@@ -687,10 +694,7 @@ static int platform_near(const struct ctx *x, size_t tb, size_t te, int *known)
         *known = 0;
         return P_NONE;
     }
-    for (size_t k = tb; k > 0; k--)
-        if (x->cue[k - 1] >> CUE_PLAT_SHIFT)
-            return (int)(x->cue[k - 1] >> CUE_PLAT_SHIFT);
-    return P_NONE;
+    return x->platprev[tb];
 }
 
 static enum td_err add_handle(struct ctx *x, size_t b, size_t hb, size_t e)
@@ -754,7 +758,7 @@ static enum td_err find_at(struct ctx *x)
                 lastdot = k;
         /* "http://user:pw@host" is a URL's user info, not an address */
         int in_url = 0;
-        for (size_t q = b; q > 0 && !in_url && (unsigned char)s[q - 1] > 0x20; q--)
+        for (size_t q = b; q > 0 && b - q < 128 && !in_url && (unsigned char)s[q - 1] > 0x20; q--)
             in_url = q >= 3 && s[q - 1] == '/' && s[q - 2] == '/' && s[q - 3] == ':';
         if (b < i && lastdot > i + 1 && !in_url) {
             struct vn_str v;
@@ -1301,11 +1305,18 @@ static enum td_err find_money(struct ctx *x)
 
 /* ---------- resolution ---------- */
 
-static int cand_before(const struct cand *a, const struct cand *b)
+static int cand_cmp(const void *pa, const void *pb)
 {
+    const struct cand *a = pa, *b = pb;
     if (a->prio != b->prio)
-        return a->prio < b->prio;
-    return a->e.start < b->e.start;
+        return a->prio < b->prio ? -1 : 1;
+    return a->e.start < b->e.start ? -1 : a->e.start > b->e.start;
+}
+
+static int ent_cmp(const void *pa, const void *pb)
+{
+    const struct vn_entity *a = pa, *b = pb;
+    return a->start < b->start ? -1 : a->start > b->start;
 }
 
 enum td_err vn_extract_entities_tok(struct arena *a, const char *s, size_t len,
@@ -1324,7 +1335,8 @@ enum td_err vn_extract_entities_tok(struct arena *a, const char *s, size_t len,
     x.t = toks->v;
     x.nt = toks->n;
     x.cue = arena_alloc(a, (x.nt + 1) * sizeof *x.cue);
-    if (x.cue == NULL)
+    x.platprev = arena_alloc(a, x.nt + 1);
+    if (x.cue == NULL || x.platprev == NULL)
         return TD_ENOMEM;
     compute_cues(&x);
     if ((rc = find_at(&x)) != TD_OK || (rc = find_scheme_urls(&x)) != TD_OK ||
@@ -1333,36 +1345,25 @@ enum td_err vn_extract_entities_tok(struct arena *a, const char *s, size_t len,
         return rc;
     if (x.nc == 0)
         return TD_OK;
-    /* by priority, then position; keep what does not overlap a kept one */
-    for (size_t i = 1; i < x.nc; i++) {
-        struct cand v = x.c[i];
-        size_t j = i;
-        while (j > 0 && cand_before(&v, &x.c[j - 1])) {
-            x.c[j] = x.c[j - 1];
-            j--;
-        }
-        x.c[j] = v;
-    }
+    /* by priority, then position; keep what does not overlap a kept one (a byte map of the
+     * kept spans keeps this linear in the text however many candidates there are) */
+    qsort(x.c, x.nc, sizeof *x.c, cand_cmp);
+    unsigned char *taken = arena_calloc(a, len + 1, 1);
     struct vn_entity *ev = arena_alloc(a, x.nc * sizeof *ev);
-    if (ev == NULL)
+    if (ev == NULL || taken == NULL)
         return TD_ENOMEM;
     size_t n = 0;
     for (size_t i = 0; i < x.nc; i++) {
         const struct vn_entity *c = &x.c[i].e;
-        int clash = c->end <= c->start;
-        for (size_t k = 0; k < n && !clash; k++)
-            clash = c->start < ev[k].end && ev[k].start < c->end;
+        int clash = c->end <= c->start || c->end > len;
+        for (size_t k = c->start; k < c->end && !clash; k++)
+            clash = taken[k];
         if (clash)
             continue;
-        /* insert in text order */
-        size_t j = n;
-        while (j > 0 && ev[j - 1].start > c->start) {
-            ev[j] = ev[j - 1];
-            j--;
-        }
-        ev[j] = *c;
-        n++;
+        memset(taken + c->start, 1, c->end - c->start);
+        ev[n++] = *c;
     }
+    qsort(ev, n, sizeof *ev, ent_cmp);
     out->v = ev;
     out->n = n;
     return TD_OK;

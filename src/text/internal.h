@@ -29,6 +29,10 @@
 #include "lib/err.h"
 #include "text/vn.h"
 
+/* A character keeps at most this many combining marks (Unicode's stream-safe limit); more are
+ * dropped, so "zalgo" text costs linear time. */
+#define VN_MAX_MARKS 30
+
 enum vn_cls {
     VN_C_DROP = 0, /* removed from the word (a collapsed repeat) */
     VN_C_LETTER,

@@ -250,6 +250,8 @@ static enum td_err add_mark(struct arena *a, struct vn_scan *sc, uint32_t m, siz
 {
     struct vn_clu *c = &sc->c[sc->n - 1];
     c->end = end;
+    if (c->nx >= VN_MAX_MARKS)
+        return TD_OK; /* zalgo: Unicode's stream-safe limit, the rest is noise */
     if (c->nx == 0 && c->base < 0x80 && vn_is_ascii_alpha((int)c->base)) {
         unsigned md = mark_mod(m), tn = mark_tone(m);
         if (md && c->mod == VN_MOD_NONE && vn_row(c->base, md) >= 0) {

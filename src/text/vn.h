@@ -9,6 +9,8 @@
  *   zero-width and control characters dropped (newline and tab become a space) -> casefold ->
  *   one tone placement (the "old" style: òa, óe, úy — "hoà" becomes "hòa", "thuý" -> "thúy") ->
  *   a letter repeated 3+ times collapses to one ("đcccc" -> "đc", "okkkk" -> "ok").
+ * Also: a character keeps at most 30 combining marks (Unicode's stream-safe limit; "zalgo" text
+ * loses the rest), and styled letters (full-width, mathematical, circled) become plain ones.
  * Folded form ("fold"): the normal form with every combining mark stripped and đ -> d.
  */
 #ifndef TD_TEXT_VN_H
