@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -23,6 +24,13 @@ const TEST_ENV = { TONGDAI_AUTH_PWHASH_OPS: '1', TONGDAI_AUTH_PWHASH_MEM_KIB: '8
  * the server reads at start-up, such as the known-bad list). Resolves to {url, dataDir, cli, stop}; cli(args, input) runs another tongdai command
  * on the same data directory and returns {status, stdout, stderr}.
  */
+// Servers still running when a test file ends (a test failed before stopping its server) are
+// killed, so that a failure never leaves the test runner waiting on a child process.
+const live = new Set();
+after(() => {
+    for (const p of live) p.kill('SIGKILL');
+});
+
 export async function startServer(env = {}, prepare = null) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongdai-e2e-'));
     const fullEnv = { ...process.env, ...TEST_ENV, TONGDAI_DATA: dataDir, ...env };
@@ -34,6 +42,8 @@ export async function startServer(env = {}, prepare = null) {
     if (init.status !== 0) throw new Error(`tongdai init failed: ${init.stderr}`);
     if (prepare) await prepare(cli, dataDir);
     const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     const url = await new Promise((resolve, reject) => {
