@@ -51,7 +51,7 @@
 #define SH_SINGLE 2.5 /* one indirect self-harm phrase strong enough alone ("chẳng ai cần em") */
 #endif
 #ifndef SH_WEAK
-#define SH_WEAK 1.0 /* self-harm wording that raises another category to high */
+#define SH_WEAK 1.5 /* self-harm wording that raises another category to high */
 #endif
 #ifndef HYPERBOLE_FLOOR
 #define HYPERBOLE_FLOOR URG_HIGH /* urgency of hyperbole read only without marks */
@@ -732,7 +732,7 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
      * something alarming (a harm flag, a time, self-harm wording), with a review: it has seen
      * wordings of danger the lexicon lacks. */
     int alarming = (g.flags & (EVIDENCE_FLAGS | TRI_F(IMMINENCE) | TRI_F(ONGOING))) ||
-                   g.catw[CAT_SELF_HARM] > 0 || g.folded_hyperbole;
+                   g.catw[CAT_SELF_HARM] >= MIN_SELF_HARM || g.folded_hyperbole;
     if (t->model && alarming && u < URG_CRITICAL && lu[URG_CRITICAL] >= NB_CRIT_LOGP) {
         u = URG_CRITICAL;
         out->needs_review = 1;

@@ -184,6 +184,26 @@ static void folded_hyperbole_is_reviewed(void **state)
     arena_free(&a);
 }
 
+/* The cues of indirect self-harm are ordinary words alone: one of them in an everyday message
+ * is not critical. */
+static void everyday_messages_are_not_critical(void **state)
+{
+    (void)state;
+    static const struct want w[] = {
+        {"em xin lỗi mọi người vì hôm qua nhắn nhầm vào nhóm lớp", NOT(-1, URG_CRITICAL)},
+        {"cảm ơn mọi người vì tất cả sự giúp đỡ trong dự án vừa rồi, nhóm mình làm tốt lắm",
+         NOT(-1, URG_CRITICAL)},
+        {"lần cuối em nhắc các bạn nộp bài trước thứ 6 nhé", NOT(-1, URG_CRITICAL)},
+        {"con mèo nhà em bị ốm, nhờ bạn nuôi giúp mấy hôm em đi thực tập", NOT(-1, URG_CRITICAL)},
+        {"giá vé máy bay Tết cao quá, chủ nhật này em mới bay về được", NOT(-1, URG_CRITICAL)},
+        {"deadline đồ án dí quá, sống sao nổi với ông thầy này", NOT(-1, URG_CRITICAL)},
+        {"bài hát này nghe xong muốn biến mất khỏi trái đất luôn vì quá hay",
+         NOT(-1, URG_CRITICAL)},
+        {"đội bóng lớp em thua thảm, coi như xong mùa giải", NOT(-1, URG_CRITICAL)},
+    };
+    check(w, sizeof w / sizeof w[0]);
+}
+
 static void threats_of_violence_are_critical(void **state)
 {
     (void)state;
@@ -371,6 +391,7 @@ int main(void)
         cmocka_unit_test(self_harm_wins_over_money_words),
         cmocka_unit_test(hyperbole_and_denial_are_not_self_harm),
         cmocka_unit_test(folded_hyperbole_is_reviewed),
+        cmocka_unit_test(everyday_messages_are_not_critical),
         cmocka_unit_test(threats_of_violence_are_critical),
         cmocka_unit_test(trafficking_under_way_is_critical),
         cmocka_unit_test(isolation_orders_make_online_kidnapping),
