@@ -4,18 +4,34 @@
  *
  * Category: argmax over c of  NB_TEMPER * log P_nb(c | text) + sum of the weights of the
  * lexicon phrases for c that fired (not cancelled by a guard or a negation; a folded-only match
- * counts FOLD_DISCOUNT of its weight). Then the taxonomy's hard rules:
- *   - a self-harm critical phrase (plan, means, farewell, intent) makes it self_harm: life first;
- *   - an isolation order together with ransom/"bail"/"proof of innocence" money is
- *     online_kidnapping, whatever the script began as.
+ * counts FOLD_DISCOUNT of its weight). Before it, a report about a channel, page or trend whose
+ * self-harm words are said of no one moves them to harmful_content (reviewed, at least medium).
+ * Then the taxonomy's hard rules, first match wins:
+ *   - self-harm first (life first): a self-harm critical phrase (plan, means, farewell, intent),
+ *     or indirect cues that together weigh SH_ACCUM (a goodbye and an apology, belongings given
+ *     away, "no one needs me"), or one weighing SH_SINGLE, make it self_harm whatever else the
+ *     text says (debt, a scam, bullying);
+ *   - an isolation order with ransom/"bail"/"proof of innocence" money, or from someone posing as
+ *     an official, and a fake official sending the student towards a border, is
+ *     online_kidnapping, whatever the script began as;
+ *   - intimate images with a money demand are sextortion, not a privacy leak;
+ *   - a call to violence in a doxxing post or an "other" report is cyberbullying;
+ *   - "is this real / legal / a scam?" with nothing lost, refused or under way is a question.
  * Urgency: the category's usual urgency (data/triage/taxonomy), moved by the flags of the
- * phrases that fired (urgency_rules below), then floors that never go down:
- *   - self_harm is critical;
+ * phrases that fired (urgency_rules below: deadlines make sextortion critical, refusals drop a
+ * kidnapping script to low and a scam or impersonation to medium, travel under way or someone
+ * held or unreachable makes trafficking critical, ...). The urgency model may move a usual
+ * urgency the rules left alone below critical when confident, and may raise (never lower) to
+ * critical when all but certain and the lexicon saw something alarming. Then floors that never
+ * go down:
+ *   - a threat of violence is critical in any category unless resolved;
  *   - a critical phrase matched on its written form makes the report critical unless the text
- *     says the event is past/resolved or only asks how to prevent it (never for self-harm);
+ *     says the event is past/resolved, only asks how to prevent it, or (for the scripts a refusal
+ *     ends) was refused (never for self-harm);
  *   - a critical phrase matched only on folded forms (typed without marks, ambiguous) makes it at
- *     least high and sets needs_review; so does a cry for help.
- * The urgency model votes when the rules leave the usual urgency unchanged and it is confident.
+ *     least high and sets needs_review; so do hyperbole read only without marks, self-harm
+ *     wording the category did not take, and a cry for help;
+ *   - self_harm is critical.
  * Score: the urgency's band (low 0-24, medium 25-49, high 50-74, critical 75-100) placed by the
  * strength of the evidence inside the band.
  */
