@@ -1239,7 +1239,12 @@ static enum td_err find_money(struct ctx *x)
             }
         }
         double amount = v * mult;
-        /* "1tr5", "2k5": digits glued after the unit are the next decimal places */
+        /* "2k5", "2k10": born in 2005, 2010 (students' slang), not 2 500 đồng */
+        if (mult == 1e3 && v == 2 && last == k + 1 && last + 1 < x->nt &&
+            t[last + 1].kind == VN_TOK_NUMBER && t[last + 1].start == t[last].end &&
+            t[last + 1].acc.len <= 2)
+            continue;
+        /* "1tr5", "1k5": digits glued after the unit are the next decimal places */
         if (mult >= 1e3 && last + 1 < x->nt && t[last + 1].kind == VN_TOK_NUMBER &&
             t[last + 1].start == t[last].end && t[last + 1].acc.len <= 3 && last > k) {
             int ok = 1;

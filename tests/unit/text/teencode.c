@@ -63,6 +63,8 @@ static void context_decides(void **state)
     expect("ck ơi", "ck ơi");
     /* k: nghìn after a number, không otherwise */
     expect("500k", "500 nghìn");
+    expect("1k5", "1 nghìn 5");
+    expect("bạn 2k5", "bạn 2 k 5");
     expect("k biết", "không biết");
     expect("5kg gạo", "5 kilôgam gạo");
     /* bn: bạn or bao nhiêu */
