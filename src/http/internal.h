@@ -44,15 +44,18 @@ unsigned http_method_parse(const char *name);
 const char *http_content_type(const char *name);
 
 /**
- * A response for static file path (decoded, canonical) under root (a realpath without a
- * trailing slash). On success sets *status (200, 304 when if_none_match matches, 301 to add a
- * trailing slash to a directory) and returns the response with Content-Type, ETag,
- * Cache-Control and Location set as fitting. On failure returns NULL: *rc is TD_ENOTFOUND for
- * anything missing, hidden (a segment starting with '.'), not a regular file, or resolving
- * outside root (symlinks are followed only while they stay inside root); TD_ENOMEM / TD_EIO.
- * head: build the response without opening a body.
+ * A response for static file path (decoded, canonical) under the web root: rootfd is the root
+ * directory opened with O_PATH (or -1), root its realpath without a trailing slash. On success
+ * sets *status (200, 304 when if_none_match matches, 301 to add a trailing slash to a
+ * directory) and returns the response with Content-Type, ETag, Cache-Control and Location set as
+ * fitting. On failure returns NULL: *rc is TD_ENOTFOUND for anything missing, hidden (a segment
+ * starting with '.'), not a regular file, or resolving outside the root (symlinks are followed
+ * only while they stay inside); TD_ENOMEM.
  */
-struct MHD_Response *http_static_response(const char *root, const char *path,
+struct MHD_Response *http_static_response(int rootfd, const char *root, const char *path,
                                           const char *if_none_match, int *status, enum td_err *rc);
+
+/** Tests: 1 = resolve with realpath() as on kernels without openat2, 0 = back to openat2. */
+void http_static_force_fallback(int on);
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -52,6 +53,7 @@ struct http_server {
     size_t arena_cap;
     unsigned json_depth;
     char web_root[PATH_MAX]; /* realpath of web/, "" when missing */
+    int web_fd;              /* web/ opened O_PATH, -1 when missing */
     uint16_t port;
     atomic_uint inflight;
     atomic_int stopping;
@@ -602,9 +604,8 @@ static enum MHD_Result respond(struct http_ctx *x)
     if (rc == TD_OK && x->body_over)
         rc = TD_ETOOBIG;
     if (rc == TD_OK && !api) {
-        r = http_static_response(
-            x->srv->web_root, x->req.path,
-            MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, "If-None-Match"), &status, &rc);
+        const char *inm = MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, "If-None-Match");
+        r = http_static_response(x->srv->web_fd, x->srv->web_root, x->req.path, inm, &status, &rc);
         if (r == NULL)
             api = 1; /* the error goes out as JSON */
     } else if (rc == TD_OK) {
@@ -712,6 +713,7 @@ enum td_err http_server_start(const struct http_server_config *cfg, const struct
                  cfg->web_dir ? cfg->web_dir : "");
         s->web_root[0] = '\0';
     }
+    s->web_fd = s->web_root[0] ? open(s->web_root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
     unsigned threads = cfg->threads;
     if (threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -730,6 +732,8 @@ enum td_err http_server_start(const struct http_server_config *cfg, const struct
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)", cfg->addr,
                  (unsigned)cfg->port);
+        if (s->web_fd >= 0)
+            close(s->web_fd);
         free(s);
         return TD_EIO;
     }
@@ -760,5 +764,7 @@ void http_server_stop(struct http_server *s, unsigned drain_ms)
     MHD_stop_daemon(s->d);
     if (lfd != MHD_INVALID_SOCKET)
         close(lfd);
+    if (s->web_fd >= 0)
+        close(s->web_fd);
     free(s);
 }

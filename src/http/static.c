@@ -1,13 +1,17 @@
 /*
  * Static files from web/. The decoded path has already been canonicalised (http_path_decode:
  * no "." / ".." / empty segments, no NUL, no encoded slash). Here: hidden names are refused,
- * the file is resolved with realpath() and must stay under the web root (a symlink inside web/
- * pointing elsewhere is refused), directories answer with their index.html (or a redirect that
- * adds the trailing slash), and the ETag is derived from inode, size and mtime so that no file
- * is read to validate a cache entry.
+ * the file is opened with openat2(RESOLVE_BENEATH) relative to the web root, so the kernel
+ * refuses any resolution leaving it (a symlink inside web/ pointing elsewhere is refused; one
+ * staying inside is followed), with realpath() and a prefix check where openat2 is missing,
+ * directories answer with their index.html (or a redirect that adds the trailing slash), and the
+ * ETag is derived from inode, size and mtime so that no file is read to validate a cache entry.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -95,10 +99,46 @@ static int under_root(const char *root, const char *real)
     return strncmp(real, root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
 }
 
-struct MHD_Response *http_static_response(const char *root, const char *path,
+static atomic_int no_openat2; /* the kernel (or a seccomp filter) refused openat2 */
+
+void http_static_force_fallback(int on)
+{
+    atomic_store(&no_openat2, on);
+}
+
+/*
+ * Open rel (relative to the web root, no leading slash; "" is the root itself) for reading.
+ * With openat2(RESOLVE_BENEATH) the kernel refuses any resolution leaving the root, symlinks
+ * included, in one call and without a race; without it (Linux < 5.6, some sandboxes),
+ * realpath() and a prefix check do the same in user space. -1 when refused or missing.
+ */
+static int open_beneath(int rootfd, const char *root, const char *rel)
+{
+    const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    if (rootfd >= 0 && !atomic_load(&no_openat2)) {
+        struct open_how how;
+        memset(&how, 0, sizeof how);
+        how.flags = (uint64_t)flags;
+        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+        long fd = syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how, sizeof how);
+        if (fd >= 0)
+            return (int)fd;
+        if (errno != ENOSYS && errno != EPERM)
+            return -1;
+        atomic_store(&no_openat2, 1);
+    }
+    char cand[PATH_MAX], real[PATH_MAX];
+    if (snprintf(cand, sizeof cand, "%s/%s", root, rel) >= (int)sizeof cand)
+        return -1;
+    if (realpath(cand, real) == NULL || !under_root(root, real))
+        return -1;
+    return open(real, flags | O_NOFOLLOW);
+}
+
+struct MHD_Response *http_static_response(int rootfd, const char *root, const char *path,
                                           const char *if_none_match, int *status, enum td_err *rc)
 {
-    char cand[PATH_MAX], real[PATH_MAX], etag[80];
+    char rel[PATH_MAX], etag[80];
     struct MHD_Response *r = NULL;
     int fd = -1;
     size_t plen = strlen(path);
@@ -106,15 +146,17 @@ struct MHD_Response *http_static_response(const char *root, const char *path,
     *rc = TD_ENOTFOUND;
     if (root == NULL || root[0] == '\0' || path[0] != '/' || has_hidden_segment(path))
         goto out;
-    if (snprintf(cand, sizeof cand, "%s%s%s", root, path, dir_req ? "index.html" : "") >=
-        (int)sizeof cand)
+    if (snprintf(rel, sizeof rel, "%s%s", path + 1, dir_req ? "index.html" : "") >= (int)sizeof rel)
         goto out;
-    if (realpath(cand, real) == NULL || !under_root(root, real))
+    fd = open_beneath(rootfd, root, rel);
+    if (fd < 0)
         goto out;
     struct stat st;
-    if (stat(real, &st) != 0)
+    if (fstat(fd, &st) != 0)
         goto out;
     if (S_ISDIR(st.st_mode)) {
+        if (dir_req)
+            goto out; /* ".../index.html" is a directory */
         /* "/console" -> "/console/" so that relative links in its index.html resolve. */
         char loc[PATH_MAX];
         if (snprintf(loc, sizeof loc, "%s/", path) >= (int)sizeof loc)
@@ -129,11 +171,6 @@ struct MHD_Response *http_static_response(const char *root, const char *path,
         goto out;
     }
     if (!S_ISREG(st.st_mode))
-        goto out;
-    fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        goto out;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         goto out;
     snprintf(etag, sizeof etag, "\"%" PRIx64 "-%" PRIx64 "-%" PRIx64 "\"", (uint64_t)st.st_ino,
              (uint64_t)st.st_size,
@@ -152,7 +189,7 @@ struct MHD_Response *http_static_response(const char *root, const char *path,
         goto out;
     }
     if (MHD_add_response_header(r, "ETag", etag) != MHD_YES ||
-        MHD_add_response_header(r, "Content-Type", http_content_type(cand)) != MHD_YES ||
+        MHD_add_response_header(r, "Content-Type", http_content_type(rel)) != MHD_YES ||
         MHD_add_response_header(r, "Cache-Control", "no-cache") != MHD_YES) {
         MHD_destroy_response(r);
         r = NULL;
