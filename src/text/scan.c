@@ -297,14 +297,23 @@ static enum td_err add_mark(struct arena *a, struct vn_scan *sc, uint32_t m, siz
     return rc;
 }
 
-/* Canonical order (stable by combining class) of a cluster's extra marks. */
+/* Sort key of a mark: its combining class, and within a class the Vietnamese vowel modifiers
+ * (circumflex, breve) before everything else, so "e" + acute + circumflex reads as "ế" whether or
+ * not other marks ride along (the pure path does the same); stable otherwise. */
+static int mark_key(uint32_t m)
+{
+    int ccc = utf8proc_get_property((utf8proc_int32_t)m)->combining_class;
+    return 2 * ccc + (m == 0x0302 || m == 0x0306 ? 0 : 1);
+}
+
+/* Canonical order (stable by mark_key) of a cluster's extra marks. */
 static void sort_marks(uint32_t *m, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         uint32_t v = m[i];
-        int cv = utf8proc_get_property((utf8proc_int32_t)v)->combining_class;
+        int kv = mark_key(v);
         size_t j = i;
-        while (j > 0 && utf8proc_get_property((utf8proc_int32_t)m[j - 1])->combining_class > cv) {
+        while (j > 0 && mark_key(m[j - 1]) > kv) {
             m[j] = m[j - 1];
             j--;
         }

@@ -78,8 +78,11 @@ static void decomposed_equals_precomposed(void **state)
     assert_string_equal(norm(&a, nfd), norm(&a, nfc));
     assert_string_equal(fold(&a, nfd), "tieng viet nguoi duoc");
     /* a modifier typed after the tone ("e" + acute + circumflex) still gives ế */
-    /* ...but "i" takes no hat: then it is plain NFC, which keeps the typed order */
-    assert_string_equal(norm(&a, "chi\xCC\x81\xCC\x82n"), "chí\xCC\x82n");
+    /* the hat goes first even where it makes no Vietnamese letter, and beside other marks, so
+     * normalising twice gives the same result (found by fuzz/text_normalize) */
+    assert_string_equal(norm(&a, "chi\xCC\x81\xCC\x82n"), "chî\xCC\x81n");
+    assert_string_equal(norm(&a, "e\xCC\x9A\xCC\x81\xCC\x82"), "ế\xCC\x9A");
+    assert_string_equal(norm(&a, norm(&a, "e\xCC\x9A\xCC\x81\xCC\x82")), "ế\xCC\x9A");
     assert_string_equal(norm(&a, "bie\xCC\x81\xCC\x82t"), "biết");
     /* vn_nfc is plain NFC: case and tone placement kept */
     struct vn_str o;
