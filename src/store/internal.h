@@ -29,7 +29,6 @@ struct store {
     /* Group-commit writer (writer.c). Protected by wmu. */
     pthread_mutex_t wmu;
     pthread_cond_t wcond; /* signalled when a job is queued or on stop */
-    pthread_cond_t wdone; /* broadcast after every batch commit */
     struct store_job *whead, *wtail;
     pthread_t wthread;
     int wrunning, wstop;

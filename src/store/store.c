@@ -175,7 +175,6 @@ enum td_err store_open(const char *dir, struct store **out, char *err, size_t er
     pthread_mutex_init(&st->mu, NULL);
     pthread_mutex_init(&st->wmu, NULL);
     pthread_cond_init(&st->wcond, NULL);
-    pthread_cond_init(&st->wdone, NULL);
     pthread_cond_init(&st->ccond, NULL);
     store_derive_keys(st);
     st->conns[st->nconns++] = db;
@@ -234,7 +233,6 @@ void store_close(struct store *st)
     pthread_mutex_destroy(&st->mu);
     pthread_mutex_destroy(&st->wmu);
     pthread_cond_destroy(&st->wcond);
-    pthread_cond_destroy(&st->wdone);
     pthread_cond_destroy(&st->ccond);
     sodium_memzero(st, sizeof *st);
     free(st);

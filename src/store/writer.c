@@ -30,6 +30,7 @@ struct store_job {
     void *arg;
     enum td_err rc;
     int done;
+    pthread_cond_t cond; /* its waiter sleeps on it: a commit wakes only its own writers */
     struct store_job *next;
 };
 
@@ -162,8 +163,8 @@ static void *writer_main(void *p)
         for (struct store_job *j = batch, *next; j; j = next) {
             next = j->next; /* j lives on its waiter's stack: read next before done */
             j->done = 1;
+            pthread_cond_signal(&j->cond);
         }
-        pthread_cond_broadcast(&st->wdone);
     }
     pthread_mutex_unlock(&st->wmu);
     return NULL;
@@ -199,12 +200,13 @@ static void *checkpointer_main(void *p)
 
 enum td_err store_write(struct store *st, store_write_fn fn, void *arg)
 {
-    struct store_job job = {fn, arg, TD_OK, 0, NULL};
+    struct store_job job = {.fn = fn, .arg = arg, .rc = TD_OK};
     pthread_mutex_lock(&st->wmu);
     if (!st->wrunning || st->wstop || pthread_equal(pthread_self(), st->wthread)) {
         pthread_mutex_unlock(&st->wmu);
         return run_inline(st, fn, arg);
     }
+    pthread_cond_init(&job.cond, NULL);
     if (st->wtail)
         st->wtail->next = &job;
     else
@@ -212,8 +214,9 @@ enum td_err store_write(struct store *st, store_write_fn fn, void *arg)
     st->wtail = &job;
     pthread_cond_signal(&st->wcond);
     while (!job.done)
-        pthread_cond_wait(&st->wdone, &st->wmu);
+        pthread_cond_wait(&job.cond, &st->wmu);
     pthread_mutex_unlock(&st->wmu);
+    pthread_cond_destroy(&job.cond);
     return job.rc;
 }
 
