@@ -93,6 +93,56 @@ static enum td_err migrate(struct db *db, char *err, size_t errlen)
     return rc;
 }
 
+/*
+ * The database remembers a check value of its key (meta.key_check = hex BLAKE2b-256 of a fixed
+ * label under the key), so that a key file from another installation, or a regenerated one, is
+ * refused instead of silently sealing new data under a different key. Written on first use.
+ */
+static enum td_err check_key(struct db *db, const unsigned char *key, const char *key_path,
+                             char *err, size_t errlen)
+{
+    static const char label[] = "tongdai key check v1";
+    unsigned char mac[32];
+    char hex[65];
+    crypto_generichash(mac, sizeof mac, (const unsigned char *)label, sizeof label - 1, key,
+                       STORE_KEY_BYTES);
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    struct db_stmt *q = NULL;
+    int row = 0;
+    enum td_err rc = db_prepare(db, "SELECT value FROM meta WHERE key = 'key_check'", &q);
+    if (!rc)
+        rc = db_step(q, &row);
+    if (rc) {
+        snprintf(err, errlen, "key check: %s", db_errmsg(db));
+        return TD_EDB;
+    }
+    if (row) {
+        size_t len = 0;
+        const char *v = db_col_text(q, 0, &len);
+        int same = v != NULL && len == 64 && sodium_memcmp(v, hex, 64) == 0;
+        db_stmt_reset(q);
+        if (!same) {
+            snprintf(err, errlen,
+                     "%s does not belong to this database (its check value differs): restore "
+                     "the key file that was backed up with the database",
+                     key_path);
+            return TD_EIO;
+        }
+        return TD_OK;
+    }
+    db_stmt_reset(q);
+    rc = db_prepare(db, "INSERT INTO meta(key, value) VALUES ('key_check', ?1)", &q);
+    if (!rc)
+        rc = db_bind_text(q, 1, hex, 64);
+    if (!rc)
+        rc = db_step(q, &row);
+    if (rc) {
+        snprintf(err, errlen, "key check: %s", db_errmsg(db));
+        return TD_EDB;
+    }
+    return TD_OK;
+}
+
 enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t errlen)
 {
     char db_path[PATH_MAX], key_path[PATH_MAX];
@@ -117,16 +167,31 @@ enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t 
         snprintf(err, errlen, "%s: not a directory", dir);
         return TD_EIO;
     }
+    *created = access(db_path, F_OK) != 0;
     if (access(key_path, F_OK) != 0) {
+        /* A new key beside an existing database would lock every student out of their case,
+         * make sealed contact details unreadable and break the audit chain: refuse. */
+        if (!*created) {
+            snprintf(err, errlen,
+                     "%s is missing but %s exists: restore the key file from the backup taken "
+                     "with the database (a new key cannot read what the old one sealed)",
+                     key_path, db_path);
+            return TD_EIO;
+        }
         rc = write_key(key_path, err, errlen);
         if (rc)
             return rc;
     }
-    *created = access(db_path, F_OK) != 0;
-    rc = db_open(db_path, &db, err, errlen);
+    unsigned char key[STORE_KEY_BYTES];
+    rc = read_key(key_path, key, err, errlen);
     if (rc)
         return rc;
-    rc = migrate(db, err, errlen);
+    rc = db_open(db_path, &db, err, errlen);
+    if (!rc)
+        rc = migrate(db, err, errlen);
+    if (!rc)
+        rc = check_key(db, key, key_path, err, errlen);
+    sodium_memzero(key, sizeof key);
     db_close(db);
     if (!rc)
         chmod(db_path, 0600);
@@ -165,6 +230,9 @@ enum td_err store_open(const char *dir, struct store **out, char *err, size_t er
     if (rc)
         goto fail;
     rc = migrate(db, err, errlen);
+    if (rc)
+        goto fail;
+    rc = check_key(db, st->key, key_path, err, errlen);
     if (rc)
         goto fail;
     if (pthread_key_create(&st->tls, NULL) != 0) {

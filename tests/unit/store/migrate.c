@@ -101,6 +101,44 @@ static void datadir_init_is_idempotent_and_key_is_private(void **state)
     assert_int_equal(chmod(key, 0600), 0);
 }
 
+/* Regression (tester finding): a database copied without its key file got a fresh key, which
+ * locked every student out of their case and broke the audit chain. */
+static void missing_or_foreign_key_is_refused(void **state)
+{
+    (void)state;
+    char a[300], b[300], c[300], cmd[1200], err[512];
+    snprintf(a, sizeof a, "%s/ka", tmpdir);
+    snprintf(b, sizeof b, "%s/kb", tmpdir);
+    snprintf(c, sizeof c, "%s/kc", tmpdir);
+    int created = 0;
+    assert_int_equal(store_init_datadir(a, &created, err, sizeof err), TD_OK);
+    assert_int_equal(store_init_datadir(c, &created, err, sizeof err), TD_OK);
+    assert_int_equal(mkdir(b, 0700), 0);
+    snprintf(cmd, sizeof cmd, "cp %s/tongdai.db %s/", a, b);
+    assert_int_equal(system(cmd), 0);
+
+    /* Database without its key: no new key is made. */
+    assert_int_equal(store_init_datadir(b, &created, err, sizeof err), TD_EIO);
+    assert_non_null(strstr(err, "missing"));
+    char key[400];
+    snprintf(key, sizeof key, "%s/tongdai.key", b);
+    assert_int_not_equal(access(key, F_OK), 0);
+
+    /* Another installation's key: refused by the check value. */
+    snprintf(cmd, sizeof cmd, "cp -p %s/tongdai.key %s/", c, b);
+    assert_int_equal(system(cmd), 0);
+    struct store *s = NULL;
+    assert_int_equal(store_open(b, &s, err, sizeof err), TD_EIO);
+    assert_non_null(strstr(err, "does not belong"));
+    assert_int_equal(store_init_datadir(b, &created, err, sizeof err), TD_EIO);
+
+    /* The right key opens it. */
+    snprintf(cmd, sizeof cmd, "cp -p %s/tongdai.key %s/", a, b);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_open(b, &s, err, sizeof err), TD_OK);
+    store_close(s);
+}
+
 int main(void)
 {
     setenv("TONGDAI_SHARE", ".", 1);
@@ -110,6 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(failed_migration_leaves_database_unchanged),
         cmocka_unit_test(datadir_init_is_idempotent_and_key_is_private),
+        cmocka_unit_test(missing_or_foreign_key_is_refused),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
