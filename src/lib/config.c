@@ -222,6 +222,19 @@ enum td_err config_apply_ini(struct td_config *c, const char *name, const char *
     return TD_OK;
 }
 
+/* Whether "section.key" names a section that has settings (server, limits, sla, ...). */
+static int known_section(const char *key)
+{
+    const char *dot = strchr(key, '.');
+    if (dot == NULL)
+        return 0;
+    size_t n = (size_t)(dot - key);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strncmp(keys[i].name, key, n) == 0 && keys[i].name[n] == '.')
+            return 1;
+    return 0;
+}
+
 extern char **environ;
 
 enum td_err config_apply_env(struct td_config *c, char *err, size_t errlen)
@@ -253,8 +266,9 @@ enum td_err config_apply_env(struct td_config *c, char *err, size_t errlen)
         }
         char e2[256];
         if (config_set(c, lower, eq + 1, e2, sizeof e2) != TD_OK) {
-            /* Only complain about names that look like settings of ours. */
-            if (strncmp(e2, "unknown setting", 15) == 0)
+            /* Variables outside our sections (TONGDAI_TEST_ROUTES, ...) are not settings; a
+             * typo inside one of our sections must not silently leave a limit at its default. */
+            if (strncmp(e2, "unknown setting", 15) == 0 && !known_section(lower))
                 continue;
             snprintf(err, errlen, "%.*s: %s", (int)(eq - *e), *e, e2);
             return TD_EINVAL;

@@ -73,6 +73,14 @@ static void env_overrides(void **state)
     assert_int_equal(config_apply_env(&c, err, sizeof err), TD_EINVAL);
     unsetenv("TONGDAI_LIMITS_REPORT_PER_MINUTE");
     unsetenv("TONGDAI_LISTEN");
+    /* Regression (tester finding): a misspelt setting in one of our sections was ignored. */
+    setenv("TONGDAI_SERVER_THREADZ", "4", 1);
+    assert_int_equal(config_apply_env(&c, err, sizeof err), TD_EINVAL);
+    assert_non_null(strstr(err, "TONGDAI_SERVER_THREADZ"));
+    unsetenv("TONGDAI_SERVER_THREADZ");
+    setenv("TONGDAI_TEST_ROUTES", "1", 1); /* not a section of settings: ignored */
+    assert_int_equal(config_apply_env(&c, err, sizeof err), TD_OK);
+    unsetenv("TONGDAI_TEST_ROUTES");
 }
 
 int main(void)
