@@ -263,6 +263,7 @@ int cmd_serve(int argc, char **argv)
         .port = cfg.listen_port,
         .threads = cfg.threads,
         .conn_limit = cfg.conn_limit,
+        .conn_limit_per_ip = cfg.conn_limit_per_ip,
         .conn_timeout = cfg.conn_timeout,
         .body_max = cfg.body_max,
         .json_depth = cfg.json_depth,

@@ -189,14 +189,16 @@ void http_set_auth_ops(const struct http_auth_ops *ops);
 /* ---- the server ---------------------------------------------------------------------- */
 
 struct http_server_config {
-    const char *addr;      /* IPv4 address to bind, e.g. "127.0.0.1" */
-    uint16_t port;         /* 0 = any free port (see http_server_port) */
-    unsigned threads;      /* worker threads; 0 = number of online cores */
-    unsigned conn_limit;   /* concurrent connections */
-    unsigned conn_timeout; /* idle seconds before a connection is closed */
-    size_t body_max;       /* default body cap for routes with body_max 0 */
-    unsigned json_depth;   /* JSON nesting limit */
-    const char *web_dir;   /* directory of static files (td_share_path("web")) */
+    const char *addr;           /* IPv4 address to bind, e.g. "127.0.0.1" */
+    uint16_t port;              /* 0 = any free port (see http_server_port) */
+    unsigned threads;           /* worker threads; 0 = number of online cores */
+    unsigned conn_limit;        /* concurrent connections */
+    unsigned conn_limit_per_ip; /* concurrent connections from one client address; 0 = no limit
+                                   (more are closed at once, before any byte is read) */
+    unsigned conn_timeout;      /* idle seconds before a connection is closed */
+    size_t body_max;            /* default body cap for routes with body_max 0 */
+    unsigned json_depth;        /* JSON nesting limit */
+    const char *web_dir;        /* directory of static files (td_share_path("web")) */
 };
 
 struct http_server;

@@ -59,6 +59,8 @@ struct http_server {
     atomic_int stopping;
     atomic_uint_fast64_t next_id;
     uint32_t id_prefix;
+    atomic_int_fast64_t refused_log_ns; /* when a refused-connection line may be logged again */
+    atomic_uint refused_quiet;          /* refused connections not logged since the last line */
 };
 
 struct conn_state {
@@ -659,14 +661,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* ---- start and stop --------------------------------------------------------------------- */
 
+#define REFUSED_LOG_EVERY_NS (10ll * 1000000000) /* one refused-connection line per 10 s */
+
 __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
+    struct http_server *s = cls;
     char buf[512], q[256];
     vsnprintf(buf, sizeof buf, fmt, ap);
     size_t n = strlen(buf);
     while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
         buf[--n] = '\0';
+    /* A connection over the total or per-address limit is closed at once. A flood of them
+     * (one address opening thousands) must not become a flood of log lines: one line per
+     * REFUSED_LOG_EVERY_NS, counting the ones left out since the previous line. */
+    if (strstr(buf, "connection limit") != NULL) {
+        int64_t now = td_mono_ns();
+        int_fast64_t next = atomic_load(&s->refused_log_ns);
+        if (now < next || !atomic_compare_exchange_strong(&s->refused_log_ns, &next,
+                                                          now + REFUSED_LOG_EVERY_NS)) {
+            atomic_fetch_add(&s->refused_quiet, 1);
+            return;
+        }
+        unsigned quiet = atomic_exchange(&s->refused_quiet, 0);
+        log_warn("msg=\"connection refused: connection limit reached (total or per address)\" "
+                 "not_logged_since_last=%u",
+                 quiet);
+        return;
+    }
     logfmt_quote(q, sizeof q, buf);
     log_warn("msg=\"http library\" detail=%s", q);
 }
@@ -725,10 +746,11 @@ enum td_err http_server_start(const struct http_server_config *cfg, const struct
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit ? cfg->conn_limit : 1024u,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout ? cfg->conn_timeout : 30u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL_BYTES, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_conn, s, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->conn_limit_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->conn_timeout ? cfg->conn_timeout : 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)MHD_POOL_BYTES, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        on_conn, s, MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)", cfg->addr,
                  (unsigned)cfg->port);

@@ -15,6 +15,7 @@ void config_defaults(struct td_config *c)
     c->listen_port = 8080;
     c->threads = 0;
     c->conn_limit = 1024;
+    c->conn_limit_per_ip = 64;
     c->conn_timeout = 30;
     c->body_max = 64 * 1024;
     c->json_depth = 16;
@@ -92,6 +93,7 @@ static const struct key keys[] = {
     {"server.listen", K_LISTEN, 0, 0, 0},
     U("server.threads", threads, 256),
     U("server.connection_limit", conn_limit, 100000),
+    U("server.connection_limit_per_ip", conn_limit_per_ip, 100000),
     U("server.connection_timeout", conn_timeout, 3600),
     {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20},
     U("server.json_depth", json_depth, 64),

@@ -16,15 +16,16 @@
 #include "lib/err.h"
 
 struct td_config {
-    char data_dir[512];    /* data directory (database, key file); default ./var */
-    char listen_addr[64];  /* IPv4 address to bind; default 127.0.0.1 */
-    uint16_t listen_port;  /* default 8080 */
-    unsigned threads;      /* HTTP worker threads; 0 = number of cores */
-    unsigned conn_limit;   /* max concurrent connections */
-    unsigned conn_timeout; /* seconds of inactivity before a connection is closed */
-    size_t body_max;       /* default request body cap, bytes */
-    unsigned json_depth;   /* max JSON nesting */
-    char log_level[16];    /* debug|info|warn|error */
+    char data_dir[512];         /* data directory (database, key file); default ./var */
+    char listen_addr[64];       /* IPv4 address to bind; default 127.0.0.1 */
+    uint16_t listen_port;       /* default 8080 */
+    unsigned threads;           /* HTTP worker threads; 0 = number of cores */
+    unsigned conn_limit;        /* max concurrent connections */
+    unsigned conn_limit_per_ip; /* max concurrent connections from one client address; 0 = off */
+    unsigned conn_timeout;      /* seconds of inactivity before a connection is closed */
+    size_t body_max;            /* default request body cap, bytes */
+    unsigned json_depth;        /* max JSON nesting */
+    char log_level[16];         /* debug|info|warn|error */
 
     /* rate limits (per client address unless said), requests per minute; 0 = off */
     unsigned rl_login_per_min;       /* per address */
@@ -35,7 +36,7 @@ struct td_config {
 
     /* first-response targets in minutes: critical, high, medium, low */
     unsigned sla_minutes[4];
-    unsigned autoclose_days; /* resolved cases close after this many days; 0 = never */
+    unsigned autoclose_days;  /* resolved cases close after this many days; 0 = never */
     unsigned session_ttl_min; /* idle session lifetime */
 
     /* argon2id cost for new password hashes (verification reads the cost from the hash) */

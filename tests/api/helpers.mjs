@@ -82,7 +82,8 @@ export function runCli(args, { env = {}, timeoutMs = 20000 } = {}) {
 
 /**
  * Start `tongdai serve` and wait until GET /api/v1/health answers 200.
- * Options: dataDir (default: a new temp dir, removed at stop), env (extra environment),
+ * Options: dataDir (default: a new temp dir, removed at stop), env (extra environment; a value
+ * of undefined removes a variable; TONGDAI_SERVER_CONNECTION_LIMIT_PER_IP is 1024 unless given),
  * args (extra serve arguments), share (a TONGDAI_SHARE directory), testRoutes (default true:
  * sets TONGDAI_TEST_ROUTES=1), waitHealthy (default true).
  * Returns a server object: { url, port, dataDir, proc, fetch(path, init), stderr(), stop() }.
@@ -90,7 +91,10 @@ export function runCli(args, { env = {}, timeoutMs = 20000 } = {}) {
 export async function startServer(opts = {}) {
   const ownData = !opts.dataDir;
   const dataDir = opts.dataDir || tempDir();
-  const env = mergeEnv(opts.env || {});
+  // Tests fire many concurrent requests from 127.0.0.1 (fetch opens a connection for each), far
+  // beyond what one browser does: the per-address connection limit is raised unless the test
+  // sets it (hardening.test.mjs passes undefined to get the configured or default value).
+  const env = mergeEnv({ TONGDAI_SERVER_CONNECTION_LIMIT_PER_IP: '1024', ...(opts.env || {}) });
   if (opts.testRoutes !== false) env.TONGDAI_TEST_ROUTES = '1';
   if (opts.share) env.TONGDAI_SHARE = opts.share;
   const args = ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...(opts.args || [])];

@@ -15,13 +15,15 @@ static void ini_sets_values(void **state)
     struct td_config c;
     char err[256];
     config_defaults(&c);
+    assert_int_equal(c.conn_limit_per_ip, 64);
     const char *ini =
-        "# comment\n[server]\nlisten = 0.0.0.0:9090\nthreads=4\n\n"
+        "# comment\n[server]\nlisten = 0.0.0.0:9090\nthreads=4\nconnection_limit_per_ip = 5\n\n"
         "[limits]\nlogin_per_minute = 3 \n; other comment\n[sla]\ncritical_minutes=10\n";
     assert_int_equal(config_apply_ini(&c, "t.conf", ini, err, sizeof err), TD_OK);
     assert_string_equal(c.listen_addr, "0.0.0.0");
     assert_int_equal(c.listen_port, 9090);
     assert_int_equal(c.threads, 4);
+    assert_int_equal(c.conn_limit_per_ip, 5);
     assert_int_equal(c.rl_login_per_min, 3);
     assert_int_equal(c.sla_minutes[0], 10);
 }

@@ -1,0 +1,122 @@
+// Hardening: regressions for what a tester's attacks found in the HTTP layer.
+//   - one client address could hold every connection (slow connections sending a header byte
+//     every few seconds made /api/v1/health time out): server.connection_limit_per_ip.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+
+import { rawGet, rawRequest, startServer, tempDir } from './helpers.mjs';
+
+/** The helpers raise the per-address limit for ordinary tests; these want the real one. */
+const DEFAULT_PER_IP = { TONGDAI_SERVER_CONNECTION_LIMIT_PER_IP: undefined };
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** GET path over a connection from localAddress (any 127/8 address reaches the server). */
+function getFrom(port, localAddress, p, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, localAddress, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Open n connections from 127.0.0.1, each sending one byte of a request line (a slow client).
+ * Returns { socks, states } where states[i] = { closed, bytes }.
+ */
+async function slowClients(port, n) {
+  const socks = [];
+  const states = [];
+  for (let i = 0; i < n; i++) {
+    const st = { closed: false, bytes: 0 };
+    const s = net.connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    s.on('data', (d) => (st.bytes += d.length));
+    s.on('close', () => (st.closed = true));
+    await new Promise((r, j) => {
+      s.once('connect', r);
+      s.once('error', j);
+    });
+    s.write('G');
+    socks.push(s);
+    states.push(st);
+  }
+  return { socks, states };
+}
+
+/** Wait until cond() holds (at most ms); returns its last value. */
+async function until(cond, ms = 5000) {
+  const end = Date.now() + ms;
+  let v = cond();
+  while (!v && Date.now() < end) {
+    await sleep(25);
+    v = cond();
+  }
+  return v;
+}
+
+describe('connections per client address', () => {
+  test('limit + 10 slow connections from 127.0.0.1: the extra 10 are closed unanswered, others are served', async () => {
+    const LIMIT = 8;
+    const dataDir = tempDir();
+    // the setting as an operator writes it in tongdai.conf
+    fs.writeFileSync(path.join(dataDir, 'tongdai.conf'), `[server]\nconnection_limit_per_ip = ${LIMIT}\n`);
+    // waitHealthy: false, so that no pooled fetch connection from 127.0.0.1 takes a slot (the
+    // server listens before it prints its URL)
+    const srv = await startServer({ dataDir, waitHealthy: false, env: DEFAULT_PER_IP });
+    const { socks, states } = await slowClients(srv.port, LIMIT + 10);
+    const closedCount = () => states.filter((s) => s.closed).length;
+    await until(() => closedCount() >= 10);
+    await sleep(300); // anything else that was going to be closed is closed by now
+    assert.equal(closedCount(), 10, 'exactly the connections over the limit are closed');
+    assert.ok(states.every((s) => s.bytes === 0), 'closed without an HTTP answer (nothing read)');
+    // keep trickling bytes on the accepted ones, as the attacker did
+    for (const s of socks) if (!s.destroyed) s.write('E');
+    // another address is still served while 127.0.0.1 holds its whole allowance
+    const other = await getFrom(srv.port, '127.0.0.2', '/api/v1/health');
+    assert.equal(other.status, 200);
+    // 127.0.0.1 itself is at its limit: a new connection is closed without an answer
+    const over = await rawRequest(srv.port, rawGet('/api/v1/health'));
+    assert.equal(over.status, 0);
+    // once the slow connections are gone, 127.0.0.1 is served again
+    for (const s of socks) s.destroy();
+    let again = null;
+    for (let i = 0; i < 40 && !(again && again.status === 200); i++) {
+      again = await rawRequest(srv.port, rawGet('/api/v1/health'));
+      if (again.status !== 200) await sleep(50);
+    }
+    assert.equal(again.status, 200);
+    assert.equal(srv.exited(), null, 'the server is still running');
+    // refused connections are logged, but not one line each
+    const lines = srv.stderr().split('\n').filter((l) => l.includes('connection limit reached'));
+    assert.ok(lines.length >= 1 && lines.length <= 2, `${lines.length} log lines for 11 refusals`);
+    await srv.stop({ keepData: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("the tester's attack: 1,100 slow connections from 127.0.0.1 (default limit) do not stop health", async () => {
+    const srv = await startServer({ waitHealthy: false, env: DEFAULT_PER_IP });
+    const { socks, states } = await slowClients(srv.port, 1100);
+    // the default allowance (64) is kept open, the rest is closed: far below connection_limit
+    await until(() => states.filter((s) => s.closed).length >= 1100 - 64);
+    await sleep(300);
+    const open = states.filter((s) => !s.closed).length;
+    assert.equal(open, 64);
+    for (const s of socks) if (!s.destroyed) s.write('E'); // a header byte every few seconds
+    const t0 = Date.now();
+    const res = await getFrom(srv.port, '127.0.0.2', '/api/v1/health', 3000);
+    assert.equal(res.status, 200);
+    assert.ok(Date.now() - t0 < 3000);
+    for (const s of socks) s.destroy();
+    assert.equal(srv.exited(), null);
+    await srv.stop();
+  });
+});
