@@ -2,7 +2,8 @@
  * The API route table: the reference of every endpoint, one row each.
  *   method    pattern                          handler       flags                 roles  body
  * Flags: HTTP_F_AUTH (session needed, roles checked), HTTP_F_AUTH_OPTIONAL, HTTP_F_CSRF
- * (X-CSRF-Token on state changes), HTTP_F_JSON (JSON object body). Body 0 = server.body_max.
+ * (X-CSRF-Token on state changes), HTTP_F_JSON (JSON object body), HTTP_F_ANON (a student's
+ * route: no client address in the access log). Body 0 = server.body_max.
  * Full contract: docs/api.md.
  */
 #include "api/api.h"
@@ -14,9 +15,10 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/v1/health", api_health, 0, 0, 0},
     {HTTP_GET, "/api/v1/i18n/{lang}", api_i18n_get, 0, 0, 0},
     {HTTP_GET, "/api/v1/institutions", api_institutions_list, 0, 0, 0},
-    {HTTP_POST, "/api/v1/reports", api_report_create, HTTP_F_JSON, 0, 256 * 1024},
-    {HTTP_GET, "/api/v1/reports/{code}", api_report_get, 0, 0, 0},
-    {HTTP_POST, "/api/v1/reports/{code}/messages", api_report_message, HTTP_F_JSON, 0, 256 * 1024},
+    {HTTP_POST, "/api/v1/reports", api_report_create, HTTP_F_JSON | HTTP_F_ANON, 0, 256 * 1024},
+    {HTTP_GET, "/api/v1/reports/{code}", api_report_get, HTTP_F_ANON, 0, 0},
+    {HTTP_POST, "/api/v1/reports/{code}/messages", api_report_message, HTTP_F_JSON | HTTP_F_ANON, 0,
+     256 * 1024},
     {HTTP_POST, "/api/v1/session", api_session_login, HTTP_F_JSON, 0, 4096},
     {HTTP_GET, "/api/v1/session", api_session_get, HTTP_F_AUTH, 0, 0},
     {HTTP_DELETE, "/api/v1/session", api_session_logout, HTTP_F_AUTH | HTTP_F_CSRF, 0, 0},

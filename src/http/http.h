@@ -15,7 +15,9 @@
  *   6. calls the handler, which returns TD_OK after filling the response, or an error code
  *      (usually through http_fail(), which names the field and the message key);
  *   7. sends JSON with the security headers (CSP, nosniff, no-referrer, DENY, no-store) and
- *      writes one logfmt access line: method, path (never the query), status, duration, id.
+ *      writes one logfmt access line: method, path, status, duration, id, client address. The
+ *      path is the route's pattern ("/api/v1/reports/{code}"), never the real path of a route
+ *      with parameters nor the query (see http_log_path); HTTP_F_ANON routes log ip=-.
  *
  * Errors leave as {"error":{"code":"<td_err_code>","message":"<catalog text>","field":"..."}}
  * with td_err_http()'s status; the message is "error.<code>" (or the route's message key) from
@@ -57,6 +59,10 @@ enum http_method {
 #define HTTP_F_AUTH_OPTIONAL (1u << 1) /* look the session up if any; req->account may be NULL */
 #define HTTP_F_CSRF (1u << 2)          /* X-CSRF-Token checked by the auth hook (403 csrf) */
 #define HTTP_F_JSON (1u << 3)          /* body is a JSON object: 415 / 413 / 400, req->body */
+#define HTTP_F_ANON                                                                                \
+    (1u << 4) /* an anonymous student's route: the access log leaves out the                       \
+                 client address (a line with the time could otherwise be joined                    \
+                 with the case's audit rows to tie an address to a case) */
 
 /* Limits that are not configurable. */
 #define HTTP_HEADERS_MAX 8192 /* request line + headers, bytes; more is 431 */

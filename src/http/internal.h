@@ -34,6 +34,21 @@ const struct http_route *http_route_match(const struct http_route *routes, size_
                                           unsigned method, const char *path, struct arena *a,
                                           struct http_kv *params, size_t *nparams, unsigned *allow);
 
+/**
+ * The path as the access log shows it, into out (size n, truncated, NUL-terminated), so that no
+ * log line carries a path parameter (a student's case code) or whatever was typed in its place:
+ *   - a matched route: its pattern ("/api/v1/reports/{code}");
+ *   - any other path under /api, and any path that could not be decoded (raw): each segment
+ *     that is not a literal segment of some route, nor only dots ("..", "%2e%2e"), becomes
+ *     "*" (a mistyped report URL shows as /api/v1/reports followed by a "*" segment);
+ *   - other decoded paths (static files): as they are.
+ * The query string ('?' or '#' onwards) is never included. raw says path is the undecoded
+ * request target.
+ */
+void http_log_path(const struct http_route *routes, size_t nroutes,
+                   const struct http_route *matched, const char *path, int raw, char *out,
+                   size_t n);
+
 /** "GET, HEAD, POST" for a method mask, into out. */
 void http_allow_string(unsigned mask, char *out, size_t n);
 

@@ -134,3 +134,81 @@ const struct http_route *http_route_match(const struct http_route *routes, size_
     }
     return NULL;
 }
+
+/* Whether seg[0..len) is a literal (non-{param}) segment of some route's pattern. */
+static int literal_segment(const struct http_route *routes, size_t nroutes, const char *seg,
+                           size_t len)
+{
+    for (size_t i = 0; i < nroutes; i++) {
+        const char *p = routes[i].pattern;
+        while (*p == '/') {
+            const char *start = p + 1;
+            const char *end = strchr(start, '/');
+            if (end == NULL)
+                end = start + strlen(start);
+            if ((size_t)(end - start) == len && *start != '{' && memcmp(start, seg, len) == 0)
+                return 1;
+            p = end;
+        }
+    }
+    return 0;
+}
+
+/* Whether seg[0..len) is made only of dots, raw or encoded (".", "..", "%2e%2E"): no personal
+ * data, and worth seeing in a log of refused traversal attempts. */
+static int dots_only(const char *seg, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (seg[i] == '.')
+            i++;
+        else if (len - i >= 3 && seg[i] == '%' && seg[i + 1] == '2' && (seg[i + 2] | 0x20) == 'e')
+            i += 3;
+        else
+            return 0;
+    }
+    return len > 0;
+}
+
+void http_log_path(const struct http_route *routes, size_t nroutes,
+                   const struct http_route *matched, const char *path, int raw, char *out, size_t n)
+{
+    if (n == 0)
+        return;
+    out[0] = '\0';
+    if (matched != NULL) {
+        snprintf(out, n, "%s", matched->pattern);
+        return;
+    }
+    if (path == NULL)
+        path = "";
+    size_t plen = strcspn(path, "?#");
+    int api = plen >= 4 && memcmp(path, "/api", 4) == 0 && (plen == 4 || path[4] == '/');
+    if (!raw && !api) {
+        snprintf(out, n, "%.*s", (int)(plen < 4096 ? plen : 4096), path);
+        return;
+    }
+    size_t o = 0, i = 0;
+    while (i < plen && o + 1 < n) {
+        if (path[i] == '/') {
+            out[o++] = '/';
+            i++;
+            continue;
+        }
+        size_t len = strcspn(path + i, "/?#");
+        if (len > plen - i)
+            len = plen - i;
+        const char *seg = path + i;
+        size_t keep = literal_segment(routes, nroutes, seg, len) || dots_only(seg, len) ? len : 0;
+        if (keep == 0) {
+            seg = "*";
+            keep = 1;
+        }
+        if (o + keep >= n)
+            break;
+        memcpy(out + o, seg, keep);
+        o += keep;
+        i += len;
+    }
+    out[o] = '\0';
+}

@@ -205,24 +205,17 @@ static void logfmt_quote(char *out, size_t n, const char *s)
 
 static void access_log(struct http_ctx *x, int completed)
 {
-    char path[256];
-    const char *p = x->req.path;
-    char raw[128];
-    if (p == NULL) {
-        /* never decoded (refused early): log the raw path without its query */
-        size_t i = 0;
-        const char *u = x->raw_uri ? x->raw_uri : "-";
-        while (u[i] && u[i] != '?' && i < sizeof raw - 1) {
-            raw[i] = u[i];
-            i++;
-        }
-        raw[i] = '\0';
-        p = raw;
-    }
-    logfmt_quote(path, sizeof path, p);
+    char shown[256], path[256];
+    const struct http_route *rt = x->req.route;
+    /* never decoded (refused early): the raw target, redacted all the same */
+    int raw = x->req.path == NULL;
+    http_log_path(x->srv->routes, x->srv->nroutes, rt, raw ? x->raw_uri : x->req.path, raw, shown,
+                  sizeof shown);
+    logfmt_quote(path, sizeof path, shown[0] ? shown : "-");
     double ms = (double)(td_mono_ns() - x->start_ns) / 1e6;
+    const char *ip = rt != NULL && (rt->flags & HTTP_F_ANON) ? "-" : x->ip;
     log_info("msg=request method=%s path=%s status=%d dur_ms=%.3f id=%s ip=%s%s",
-             x->method[0] ? x->method : "-", path, x->status, ms, x->rid, x->ip,
+             x->method[0] ? x->method : "-", path, x->status, ms, x->rid, ip,
              completed ? "" : " aborted=1");
 }
 

@@ -1,6 +1,8 @@
 // Hardening: regressions for what a tester's attacks found in the HTTP layer.
 //   - one client address could hold every connection (slow connections sending a header byte
 //     every few seconds made /api/v1/health time out): server.connection_limit_per_ip.
+//   - the access log tied an anonymous student's address to their case code
+//     (path="/api/v1/reports/K1CN58YW" ... ip=127.0.0.1): route patterns and no address instead.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -8,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
+import { caseWorld } from './cases-helpers.mjs';
 import { rawGet, rawRequest, startServer, tempDir } from './helpers.mjs';
 
 /** The helpers raise the per-address limit for ordinary tests; these want the real one. */
@@ -118,5 +121,65 @@ describe('connections per client address', () => {
     for (const s of socks) s.destroy();
     assert.equal(srv.exited(), null);
     await srv.stop();
+  });
+});
+
+describe('access log privacy', () => {
+  test('after a student creates, looks up and writes to a case, the log holds no case code, key or student address', async () => {
+    const w = await caseWorld();
+    try {
+      const rep = await w.report({ institution: 'A', text: 'Em bị lừa mất 2 triệu, giúp em với' });
+      const code = rep.case_code;
+      const key = rep.access_key;
+      assert.match(code, /^[0-9A-Z]{8}$/);
+      // the tester's request: a student lookup
+      const look = await w.student(code, key);
+      assert.equal(look.status, 200);
+      const lookId = look.headers.get('x-request-id');
+      await look.arrayBuffer();
+      const msg = await w.student(code, key, {
+        suffix: '/messages',
+        method: 'POST',
+        body: JSON.stringify({ text: 'Em gửi thêm thông tin' }),
+      });
+      assert.equal(msg.status, 201);
+      await msg.arrayBuffer();
+      // mistyped or hostile paths around a case code are not logged verbatim either
+      for (const [method, p] of [
+        ['GET', `/api/v1/reports/${code}/bogus`],
+        ['DELETE', `/api/v1/reports/${code}`],
+        ['GET', `/api/v1/reports/${code}%ff`],
+        ['GET', `/api/v1/reports/${code}/%2e%2e`],
+        ['GET', `/api/v1/${code}`],
+      ]) {
+        const r = await rawRequest(
+          w.srv.port,
+          `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Access-Key: ${key}\r\nConnection: close\r\n\r\n`,
+        );
+        assert.ok(r.status === 404 || r.status === 405, `${method} ${p}: ${r.status}`);
+      }
+      // a staff member reading the case: the staff route's line keeps its address
+      const a1 = await w.login('a1');
+      const staff = await a1.json(`/api/v1/cases/${code}`);
+      assert.equal(staff.status, 200);
+      let line;
+      for (let i = 0; i < 50 && !line; i++) {
+        line = w.srv.stderr().split('\n').find((l) => l.includes(`id=${lookId}`));
+        if (!line) await sleep(20);
+      }
+      await sleep(100); // the last access lines are written after the responses
+      const log = w.srv.stderr();
+      assert.ok(line, 'the lookup has an access line with its request id');
+      assert.match(line, /msg=request method=GET path="\/api\/v1\/reports\/\{code\}" status=200 dur_ms=[0-9.]+ id=[0-9a-f]{16} ip=-$/);
+      assert.match(log, /method=POST path="\/api\/v1\/reports" status=201 .* ip=-/);
+      assert.match(log, /method=POST path="\/api\/v1\/reports\/\{code\}\/messages" status=201 .* ip=-/);
+      assert.match(log, /method=GET path="\/api\/v1\/reports\/\*\/\*" status=404 .* ip=127\.0\.0\.1/);
+      assert.match(log, /method=GET path="\/api\/v1\/cases\/\{code\}" status=200 .* ip=127\.0\.0\.1/);
+      assert.ok(!log.includes(code), 'no case code anywhere in the server log');
+      assert.ok(!log.includes(key), 'no access key anywhere in the server log');
+      assert.ok(!log.includes(key.replace(/-/g, '')), 'no access key without dashes either');
+    } finally {
+      await w.stop();
+    }
   });
 });

@@ -142,6 +142,52 @@ static void method_names(void **state)
     assert_string_equal(http_content_type("/dir.d/noext"), "application/octet-stream");
 }
 
+static void log_path_never_shows_parameters(void **state)
+{
+    (void)state;
+    char out[128];
+    /* a matched route: its pattern */
+    http_log_path(routes, N, &routes[5], "/api/v1/cases/K1CN58YW/messages", 0, out, sizeof out);
+    assert_string_equal(out, "/api/v1/cases/{code}/messages");
+    /* unmatched /api paths: segments that are no route's literal become "*" */
+    http_log_path(routes, N, NULL, "/api/v1/cases/K1CN58YW/bogus", 0, out, sizeof out);
+    assert_string_equal(out, "/api/v1/cases/*/*");
+    http_log_path(routes, N, NULL, "/api/v1/nope", 0, out, sizeof out);
+    assert_string_equal(out, "/api/v1/*");
+    http_log_path(routes, N, NULL, "/api", 0, out, sizeof out);
+    assert_string_equal(out, "/api");
+    http_log_path(routes, N, NULL, "/api/", 0, out, sizeof out);
+    assert_string_equal(out, "/api/");
+    /* "{code}" itself is not a literal */
+    http_log_path(routes, N, NULL, "/api/v1/{code}", 0, out, sizeof out);
+    assert_string_equal(out, "/api/v1/*");
+    /* raw (undecoded) targets are redacted wherever they point, query cut */
+    http_log_path(routes, N, NULL, "/api/v1/cases/K1CN58YW%ff?x=1", 1, out, sizeof out);
+    assert_string_equal(out, "/api/v1/cases/*");
+    http_log_path(routes, N, NULL, "/%61pi/v1/cases/K1CN58YW%00", 1, out, sizeof out);
+    assert_string_equal(out, "/*/v1/cases/*");
+    http_log_path(routes, N, NULL, "http://h/api/v1/cases/K1CN58YW", 1, out, sizeof out);
+    assert_string_equal(out, "*//*/api/v1/cases/*");
+    http_log_path(routes, N, NULL, NULL, 1, out, sizeof out);
+    assert_string_equal(out, "");
+    /* dot segments stay visible (refused traversal attempts), nothing else */
+    http_log_path(routes, N, NULL, "/../etc/passwd", 1, out, sizeof out);
+    assert_string_equal(out, "/../*/*");
+    http_log_path(routes, N, NULL, "/api/v1/%2e%2E/.x/K1.", 1, out, sizeof out);
+    assert_string_equal(out, "/api/v1/%2e%2E/*/*");
+    /* static files as they are, without the query */
+    http_log_path(routes, N, NULL, "/console/main.js?v=2", 0, out, sizeof out);
+    assert_string_equal(out, "/console/main.js");
+    http_log_path(routes, N, NULL, "/apix/K1CN58YW", 0, out, sizeof out);
+    assert_string_equal(out, "/apix/K1CN58YW");
+    /* truncation stays inside the buffer */
+    char small[8];
+    http_log_path(routes, N, NULL, "/api/v1/cases/AAAA", 0, small, sizeof small);
+    assert_string_equal(small, "/api/v1");
+    http_log_path(routes, N, &routes[5], "/x", 0, small, sizeof small);
+    assert_string_equal(small, "/api/v1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +195,7 @@ int main(void)
         cmocka_unit_test(unknown_paths_and_wrong_methods),
         cmocka_unit_test(checks_patterns),
         cmocka_unit_test(method_names),
+        cmocka_unit_test(log_path_never_shows_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
