@@ -2,8 +2,10 @@
  * tongdai serve [--data DIR] [--listen ADDR:PORT] [--config FILE] [--check-config]
  *
  * Settings: built-in defaults < tongdai.conf (--config FILE, else DIR/tongdai.conf when it
- * exists) < TONGDAI_* environment < flags. --check-config validates everything (settings,
- * message catalogs) and exits 0, or 2 with a one-line message.
+ * exists) < TONGDAI_* environment < flags. --check-config validates everything (settings, the
+ * config file being UTF-8 text, message catalogs, the data directory and key file as start-up
+ * will need them: see check_datadir) without creating anything, and exits 0, or 2 with a
+ * one-line message.
  * Start-up: initialise the data directory if needed, open the store, load the message catalogs
  * and the triage data, start the HTTP server, print the URL. SIGINT/SIGTERM: stop accepting,
  * finish requests in flight (at most DRAIN_MS), close the database, exit 0.
@@ -12,9 +14,12 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -120,7 +125,7 @@ static int load_config(const struct serve_args *sa, struct td_config *cfg, enum 
         return cmd_usage_error("serve: data directory path too long");
     enum td_err e = td_read_file(conf, CONF_MAX, &buf, &len);
     if (e == TD_OK) {
-        if (config_apply_ini(cfg, conf, buf, err, sizeof err) != TD_OK)
+        if (config_apply_file(cfg, conf, buf, len, err, sizeof err) != TD_OK)
             rc = cmd_usage_error("serve: %s", err);
     } else if (explicit_conf || e != TD_ENOTFOUND) {
         rc = cmd_usage_error("serve: cannot read config file %s (%s)", conf, td_err_code(e));
@@ -147,6 +152,95 @@ static int load_config(const struct serve_args *sa, struct td_config *cfg, enum 
     if (cfg->json_depth == 0)
         return cmd_usage_error("serve: server.json_depth must be at least 1");
     return 0;
+}
+
+/*
+ * For --check-config: what start-up will need from the data directory, checked without leaving
+ * anything behind. A missing directory must be creatable (probed with mkdir and rmdir at once);
+ * an existing one must be a writable directory on a writable file system; an existing key file
+ * must be a regular file of mode 0600 holding a hex key, and may only be missing together with
+ * the database. 0, or -1 with a message in err.
+ */
+static int check_datadir(const char *dir, char *err, size_t errlen)
+{
+    char key[PATH_MAX], db[PATH_MAX];
+    struct stat st;
+    struct statvfs vfs;
+    if (*dir == '\0') {
+        snprintf(err, errlen, "empty path");
+        return -1;
+    }
+    if (snprintf(key, sizeof key, "%s/tongdai.key", dir) >= (int)sizeof key ||
+        snprintf(db, sizeof db, "%s/tongdai.db", dir) >= (int)sizeof db) {
+        snprintf(err, errlen, "%.300s: path too long", dir);
+        return -1;
+    }
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "%.300s: %s", dir, strerror(errno));
+            return -1;
+        }
+        if (mkdir(dir, 0700) != 0) {
+            snprintf(err, errlen, "%.300s: cannot be created (%s)", dir, strerror(errno));
+            return -1;
+        }
+        rmdir(dir);
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%.300s: not a directory", dir);
+        return -1;
+    }
+    if (access(dir, R_OK | W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "%.300s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+        snprintf(err, errlen, "%.300s: read-only file system", dir);
+        return -1;
+    }
+    int have_db = stat(db, &st) == 0;
+    if (have_db && (!S_ISREG(st.st_mode) || access(db, R_OK | W_OK) != 0)) {
+        snprintf(err, errlen, "%.300s: not a readable and writable file", db);
+        return -1;
+    }
+    if (stat(key, &st) != 0) {
+        if (errno != ENOENT || have_db) {
+            snprintf(err, errlen, "%.300s: %s", key,
+                     errno == ENOENT ? "missing beside an existing database (restore it from the "
+                                       "backup taken with the database)"
+                                     : strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%.300s: not a regular file", key);
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        snprintf(err, errlen, "%.200s: mode %03o, must be 0600 (chmod 600 %.200s)", key,
+                 (unsigned)(st.st_mode & 0777), key);
+        return -1;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    unsigned char bin[STORE_KEY_BYTES];
+    size_t bin_len = 0;
+    int rc = 0;
+    if (td_read_file(key, 4096, &buf, &len) != TD_OK) {
+        snprintf(err, errlen, "%.300s: cannot read key file", key);
+        return -1;
+    }
+    if (sodium_hex2bin(bin, sizeof bin, buf, len, " \r\n", &bin_len, NULL) != 0 ||
+        bin_len != STORE_KEY_BYTES) {
+        snprintf(err, errlen, "%.300s: not a %d-byte hex key", key, STORE_KEY_BYTES);
+        rc = -1;
+    }
+    sodium_memzero(bin, sizeof bin);
+    sodium_memzero(buf, len);
+    free(buf);
+    return rc;
 }
 
 /*
@@ -203,6 +297,10 @@ int cmd_serve(int argc, char **argv)
             return cmd_usage_error("serve: message catalogs: %s", err);
         fprintf(stderr, "tongdai: message catalogs: %s\n", err);
         return 1;
+    }
+    if (sa.check && check_datadir(cfg.data_dir, err, sizeof err) != 0) {
+        i18n_unload();
+        return cmd_usage_error("serve: data directory: %s", err);
     }
     if (sa.check) {
         printf("config ok: data=%s listen=%s:%u threads=%u body_max=%zu\n", cfg.data_dir,

@@ -116,10 +116,26 @@ static const struct key keys[] = {
 };
 #undef U
 
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+/* The setting a key names, as the index of its first spelling ("data" and "server.data" are one
+ * setting), or -1 for an unknown key. */
+static int key_slot(const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].name, key) != 0)
+            continue;
+        for (size_t j = 0; j <= i; j++)
+            if (keys[j].kind == keys[i].kind && keys[j].off == keys[i].off)
+                return (int)j;
+    }
+    return -1;
+}
+
 enum td_err config_set(struct td_config *c, const char *key, const char *value, char *err,
                        size_t errlen)
 {
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];
         if (strcmp(k->name, key) != 0)
             continue;
@@ -176,6 +192,7 @@ enum td_err config_apply_ini(struct td_config *c, const char *name, const char *
 {
     char section[64] = "";
     int lineno = 0;
+    int seen[NKEYS] = {0}; /* line where each setting was set, 0 = not yet */
     const char *p = buf;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -215,13 +232,81 @@ enum td_err config_apply_ini(struct td_config *c, const char *name, const char *
             snprintf(err, errlen, "%s:%d: key too long", name, lineno);
             return TD_EINVAL;
         }
+        /* A setting given twice is an error: which one wins would be a guess for the reader. */
+        int slot = key_slot(full);
+        if (slot >= 0 && seen[slot] != 0) {
+            snprintf(err, errlen, "%s:%d: duplicate setting '%s' (already set on line %d)", name,
+                     lineno, full, seen[slot]);
+            return TD_EINVAL;
+        }
         char e2[256];
         if (config_set(c, full, v, e2, sizeof e2) != TD_OK) {
             snprintf(err, errlen, "%s:%d: %s", name, lineno, e2);
             return TD_EINVAL;
         }
+        if (slot >= 0)
+            seen[slot] = lineno;
     }
     return TD_OK;
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..len), or 0 (overlong forms, surrogates and
+ * values past U+10FFFF are not well-formed). */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+        cp = c & 0x1fu;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (len <= n)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3fu);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n + 1;
+}
+
+enum td_err config_apply_file(struct td_config *c, const char *name, const char *buf, size_t len,
+                              char *err, size_t errlen)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    int lineno = 1;
+    for (size_t i = 0; i < len;) {
+        const char *what = NULL;
+        size_t step = 1;
+        if (u[i] == '\0')
+            what = "a NUL byte";
+        else if (u[i] < 0x20 && u[i] != '\n' && u[i] != '\r' && u[i] != '\t')
+            what = "a control character";
+        else if ((step = utf8_seq(u + i, len - i)) == 0)
+            what = "bytes that are not UTF-8";
+        if (what != NULL) {
+            snprintf(err, errlen, "%s:%d: not a text file (%s at byte %zu)", name, lineno, what, i);
+            return TD_EINVAL;
+        }
+        if (u[i] == '\n')
+            lineno++;
+        i += step;
+    }
+    return config_apply_ini(c, name, buf, err, errlen);
 }
 
 /* Whether "section.key" names a section that has settings (server, limits, sla, ...). */
@@ -231,7 +316,7 @@ static int known_section(const char *key)
     if (dot == NULL)
         return 0;
     size_t n = (size_t)(dot - key);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    for (size_t i = 0; i < NKEYS; i++)
         if (strncmp(keys[i].name, key, n) == 0 && keys[i].name[n] == '.')
             return 1;
     return 0;

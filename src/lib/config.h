@@ -51,10 +51,19 @@ void config_defaults(struct td_config *c);
 
 /**
  * Apply a tongdai.conf file's contents (buf, NUL-terminated). On error: TD_EINVAL and a message
- * "FILE:LINE: ..." in err.
+ * "FILE:LINE: ..." in err. A setting given twice (under either of its names) is an error naming
+ * both lines. Files read from disk should go through config_apply_file (binary content).
  */
 enum td_err config_apply_ini(struct td_config *c, const char *name, const char *buf, char *err,
                              size_t errlen);
+
+/**
+ * Apply a tongdai.conf file as read: buf[0..len) (NUL-terminated at len). Refuses text that is
+ * not UTF-8 or holds a NUL byte or another control character than tab, CR and LF (naming the
+ * line and byte offset), then config_apply_ini(). Same errors.
+ */
+enum td_err config_apply_file(struct td_config *c, const char *name, const char *buf, size_t len,
+                              char *err, size_t errlen);
 
 /** Apply TONGDAI_* environment variables. Same errors as config_apply_ini. */
 enum td_err config_apply_env(struct td_config *c, char *err, size_t errlen);

@@ -3,6 +3,8 @@
 //     every few seconds made /api/v1/health time out): server.connection_limit_per_ip.
 //   - the access log tied an anonymous student's address to their case code
 //     (path="/api/v1/reports/K1CN58YW" ... ip=127.0.0.1): route patterns and no address instead.
+//   - `serve --check-config` said "config ok" when serve would fail (key file mode 644,
+//     --data /proc/xyz, a binary config file); duplicate settings were silently accepted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,7 +13,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { caseWorld } from './cases-helpers.mjs';
-import { rawGet, rawRequest, startServer, tempDir } from './helpers.mjs';
+import { rawGet, rawRequest, runCli, startServer, tempDir } from './helpers.mjs';
 
 /** The helpers raise the per-address limit for ordinary tests; these want the real one. */
 const DEFAULT_PER_IP = { TONGDAI_SERVER_CONNECTION_LIMIT_PER_IP: undefined };
@@ -181,5 +183,82 @@ describe('access log privacy', () => {
     } finally {
       await w.stop();
     }
+  });
+});
+
+describe('serve --check-config checks what start-up needs', () => {
+  /** Run serve --check-config; assert exit 2 and one line; return the line. */
+  const refused = async (args) => {
+    const r = await runCli(['serve', '--check-config', ...args], { env: { TONGDAI_DATA: undefined } });
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^tongdai: serve: /);
+    return lines[0];
+  };
+  const ok = async (args) => {
+    const r = await runCli(['serve', '--check-config', ...args], { env: { TONGDAI_DATA: undefined } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^config ok: /);
+  };
+  const KEY = 'ab'.repeat(32) + '\n';
+
+  test('a key file of mode 644 is refused, as serve refuses it; 600 passes', async () => {
+    const data = tempDir();
+    fs.writeFileSync(path.join(data, 'tongdai.key'), KEY, { mode: 0o644 });
+    fs.chmodSync(path.join(data, 'tongdai.key'), 0o644);
+    assert.match(await refused(['--data', data]), /tongdai\.key: mode 644, must be 0600/);
+    // serve itself refuses it too (exit 1 at start-up)
+    const s = await runCli(['serve', '--data', data, '--listen', '127.0.0.1:0'], { timeoutMs: 10000 });
+    assert.equal(s.code, 1);
+    assert.match(s.stderr, /mode 644, must be 0600/);
+    fs.chmodSync(path.join(data, 'tongdai.key'), 0o600);
+    await ok(['--data', data]);
+    fs.writeFileSync(path.join(data, 'tongdai.key'), 'not hex\n', { mode: 0o600 });
+    assert.match(await refused(['--data', data]), /not a 32-byte hex key/);
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  test('--data /proc/xyz is refused; a missing directory that can be made passes and is not made', async () => {
+    assert.match(await refused(['--data', '/proc/xyz']), /data directory: \/proc\/xyz: cannot be created/);
+    const parent = tempDir();
+    const fresh = path.join(parent, 'var');
+    await ok(['--data', fresh]);
+    assert.ok(!fs.existsSync(fresh), 'nothing created');
+    assert.match(await refused(['--data', path.join(parent, 'a', 'b')]), /cannot be created/);
+    fs.writeFileSync(path.join(parent, 'file'), 'x');
+    assert.match(await refused(['--data', path.join(parent, 'file')]), /file/);
+    // a database without its key file: serve would refuse to make a new key
+    fs.mkdirSync(fresh);
+    fs.writeFileSync(path.join(fresh, 'tongdai.db'), '');
+    assert.match(await refused(['--data', fresh]), /tongdai\.key: missing beside an existing database/);
+    assert.deepEqual(fs.readdirSync(fresh), ['tongdai.db']);
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  test("a binary config file (printf '\\x00\\x01\\x02\\xff') is refused, by serve as well", async () => {
+    const data = tempDir();
+    const conf = path.join(data, 'tongdai.conf');
+    fs.writeFileSync(conf, Buffer.from([0x00, 0x01, 0x02, 0xff]));
+    assert.match(await refused(['--data', data]), /tongdai\.conf:1: not a text file \(a NUL byte at byte 0\)/);
+    const s = await runCli(['serve', '--data', data, '--listen', '127.0.0.1:0'], { timeoutMs: 10000 });
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, /not a text file/);
+    fs.writeFileSync(conf, Buffer.concat([Buffer.from('[server]\nthreads = 2\n# ghi ch'), Buffer.from([0xfa]), Buffer.from('\n')]));
+    assert.match(await refused(['--data', data]), /tongdai\.conf:3: not a text file \(bytes that are not UTF-8/);
+    fs.writeFileSync(conf, '# ghi chú tiếng Việt\n[server]\nthreads = 2\n');
+    await ok(['--data', data]);
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  test('a setting given twice is an error naming both lines', async () => {
+    const data = tempDir();
+    const conf = path.join(data, 'tongdai.conf');
+    fs.writeFileSync(conf, '[server]\nthreads = 2\nlog_level = info\nthreads = 3\n');
+    assert.match(await refused(['--data', data]), /tongdai\.conf:4: duplicate setting 'server\.threads' \(already set on line 2\)/);
+    fs.writeFileSync(conf, `data = ${data}\n[server]\ndata = ${data}\n`);
+    assert.match(await refused(['--data', data]), /tongdai\.conf:3: duplicate setting 'server\.data' \(already set on line 1\)/);
+    fs.rmSync(data, { recursive: true, force: true });
   });
 });
