@@ -7,7 +7,7 @@
 #                                     build-fuzz/crashes/<name>-*, logs to build-fuzz/<name>.log
 # `make test` also replays every seed through the same entry points
 # (tests/unit/text/fuzz_seeds.c), so the sanitizer build checks them without clang.
-FUZZ_NAMES := text_normalize text_tokenize canon_url canon_phone entities
+FUZZ_NAMES := text_normalize text_tokenize canon_url canon_phone entities http_path json_body
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build-fuzz
@@ -30,6 +30,14 @@ $(FUZZ_DIR)/obj/%.o: %.c
 $(FUZZ_DIR)/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJS) $(FUZZ_LIBS)
+
+# The HTTP-layer drivers (request targets, JSON bodies) also link these and jansson; their seeds
+# are replayed by tests/unit/http/fuzz_seeds.c.
+FUZZ_HTTP_BINS := $(FUZZ_DIR)/http_path $(FUZZ_DIR)/json_body
+FUZZ_HTTP_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,src/http/path.c src/http/router.c src/lib/json.c)
+$(FUZZ_HTTP_BINS): $(FUZZ_HTTP_OBJS)
+$(FUZZ_HTTP_BINS): FUZZ_LIB_OBJS += $(FUZZ_HTTP_OBJS)
+$(FUZZ_HTTP_BINS): FUZZ_LIBS += $(shell pkg-config --libs jansson 2>/dev/null)
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
