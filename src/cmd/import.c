@@ -149,6 +149,10 @@ int cmd_import_file(struct cmd_env *env, const char *path, const char *inst, lon
     }
     int err = ferror(f);
     free(line);
+    size_t indexed = 0; /* the search index, in a few large batches rather than per line */
+    if (store_search_catch_up(env->st, &indexed) != TD_OK)
+        fprintf(stderr, "tongdai: import: the search index could not be updated (the server "
+                        "will do it)\n");
     if (f != stdin)
         fclose(f);
     if (err) {

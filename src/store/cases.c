@@ -90,15 +90,99 @@ enum td_err store_case_insert(struct store_tx *tx, const struct store_case *c, i
     if (rc)
         return rc;
     *id = db_last_rowid(tx->db);
-    rc = db_prepare(tx->db, "INSERT INTO case_fts(rowid, text_fold) VALUES (?1, ?2)", &s);
+    return TD_OK; /* the search index follows in the background: store_search_catch_up */
+}
+
+/* ---------- the search index ---------- */
+
+#define FTS_BATCH 512
+
+struct fts_job {
+    size_t indexed;
+    int more;
+};
+
+static enum td_err fts_job(struct store_tx *tx, void *arg)
+{
+    struct fts_job *j = arg;
+    struct db_stmt *s = NULL;
+    int row = 0;
+    int64_t last = 0, upto = 0;
+    j->indexed = 0;
+    j->more = 0;
+    enum td_err rc = db_prepare(
+        tx->db,
+        "SELECT CAST(value AS INTEGER), (SELECT max(id) FROM (SELECT id FROM cases WHERE id >"
+        " CAST(m.value AS INTEGER) ORDER BY id LIMIT ?1)), (SELECT max(id) FROM cases)"
+        " FROM meta m WHERE key = 'fts_indexed_id'",
+        &s);
     if (rc)
         return rc;
-    rc = db_bind_int64(s, 1, *id);
+    rc = db_bind_int64(s, 1, FTS_BATCH);
     if (!rc)
-        rc = store_bind_str(s, 2, c->text_fold ? c->text_fold : "");
+        rc = db_step(s, &row);
+    if (!rc && row) {
+        last = db_col_int64(s, 0);
+        upto = db_col_is_null(s, 1) ? last : db_col_int64(s, 1);
+        j->more = !db_col_is_null(s, 2) && db_col_int64(s, 2) > upto;
+    }
+    db_stmt_reset(s);
+    if (rc || !row || upto <= last)
+        return rc;
+    rc = db_prepare(tx->db,
+                    "INSERT INTO case_fts(rowid, text_fold) SELECT id, text_fold FROM cases"
+                    " WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                    &s);
+    if (rc)
+        return rc;
+    rc = db_bind_int64(s, 1, last);
+    if (!rc)
+        rc = db_bind_int64(s, 2, upto);
     if (!rc)
         rc = db_step(s, &row);
     db_stmt_reset(s);
+    if (!rc)
+        j->indexed = (size_t)db_changes(tx->db);
+    if (rc)
+        return rc;
+    rc = db_prepare(tx->db, "UPDATE meta SET value = CAST(?1 AS TEXT) WHERE key = 'fts_indexed_id'",
+                    &s);
+    if (!rc)
+        rc = db_bind_int64(s, 1, upto);
+    if (!rc)
+        rc = db_step(s, &row);
+    if (s)
+        db_stmt_reset(s);
+    return rc;
+}
+
+int store_search_pending(struct store *st)
+{
+    struct db *db = store_db(st);
+    struct db_stmt *s = NULL;
+    int row = 0, pending = 0;
+    if (db == NULL)
+        return 0;
+    if (db_prepare(db,
+                   "SELECT (SELECT max(id) FROM cases) > (SELECT CAST(value AS INTEGER) FROM meta"
+                   " WHERE key = 'fts_indexed_id')",
+                   &s) != TD_OK)
+        return 0;
+    if (db_step(s, &row) == TD_OK && row)
+        pending = db_col_int64(s, 0) != 0;
+    db_stmt_reset(s);
+    return pending;
+}
+
+enum td_err store_search_catch_up(struct store *st, size_t *indexed)
+{
+    struct fts_job j = {0, 1};
+    enum td_err rc = TD_OK;
+    *indexed = 0;
+    while (!rc && j.more) {
+        rc = store_write(st, fts_job, &j);
+        *indexed += j.indexed;
+    }
     return rc;
 }
 
@@ -666,6 +750,12 @@ enum td_err store_case_queue(struct store *st, struct arena *a, const struct sto
     v = arena_calloc(a, limit, sizeof *v);
     if (v == NULL)
         return TD_ENOMEM;
+    if (q->match && store_search_pending(st)) {
+        size_t done = 0; /* a search sees every case committed before it */
+        enum td_err crc = store_search_catch_up(st, &done);
+        if (crc)
+            return crc;
+    }
     const char *sql = q->scope.kind == STORE_SCOPE_CITY ? (q->match ? q_city_fts : q_city)
                                                         : (q->match ? q_inst_fts : q_inst);
     enum td_err rc = db_prepare(db, sql, &s);

@@ -318,6 +318,17 @@ struct store_queue_item {
     int64_t opened_at, due_at, first_response_at;
 };
 
+/*
+ * The full-text index over cases.text_fold is not written by store_case_insert (an FTS5 segment
+ * flush per commit cost a third of the intake rate) but in batches: the writer's background
+ * thread catches up after commits, and store_case_queue catches up before any search, so a search
+ * still sees every case committed before it.
+ */
+/** Whether cases wait to be indexed. */
+int store_search_pending(struct store *st);
+/** Index every case not yet indexed (through store_write, in batches); *indexed: how many. */
+enum td_err store_search_catch_up(struct store *st, size_t *indexed);
+
 /** Status codes in the order used by status_mask. */
 extern const char *const store_status_codes[6];
 

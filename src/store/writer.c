@@ -12,7 +12,9 @@
  * connection (copying the WAL into the database file and flushing it), stalling every waiting
  * request for tens of milliseconds. While the writer runs, its connection has
  * wal_autocheckpoint=0 and a checkpointer thread runs PASSIVE checkpoints on its own connection
- * (every CKPT_EVERY_MS when something was committed), which do not block commits.
+ * (every CKPT_EVERY_MS when something was committed), which do not block commits. The same
+ * thread brings the full-text index up to date first (store_search_catch_up): one FTS5 segment
+ * per CKPT_EVERY_MS instead of one per commit.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -188,6 +190,9 @@ static void *checkpointer_main(void *p)
             continue;
         st->ckpt_done_at = st->wbatches;
         pthread_mutex_unlock(&st->wmu);
+        size_t indexed = 0;
+        if (store_search_pending(st) && store_search_catch_up(st, &indexed) != TD_OK)
+            log_warn("msg=\"search index catch-up failed\"");
         if (db == NULL)
             db = store_db(st);
         if (db && db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") != TD_OK)
