@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/audit.h"
 #include "lib/log.h"
@@ -271,6 +272,41 @@ static enum td_err user_add_job(struct store_tx *tx, void *arg)
     return rc;
 }
 
+/*
+ * Why a new password is refused, as a reason code ("invalid", "weak"), or NULL when it is
+ * acceptable. A password must be UTF-8 text that JSON can carry at login (no control characters
+ * such as NUL, which made accounts nobody could log in to), must not be blank, one repeated
+ * character, the username, or one of the passwords every guessing list starts with.
+ */
+static const char *password_weakness(const char *username, const char *pw, size_t len)
+{
+    static const char *const common[] = {
+        "password", "password1", "password123", "12345678",  "123456789", "1234567890",
+        "qwertyui", "qwerty123", "abc12345",    "abcd1234",  "iloveyou",  "admin123",
+        "matkhau",  "matkhau1",  "matkhau123",  "khongbiet", "11223344",  "87654321",
+    };
+    if (vn_utf8_check(pw, len) != TD_OK)
+        return "invalid";
+    int blank = 1, same = 1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)pw[i];
+        if (ch < 0x20 || ch == 0x7f)
+            return "invalid";
+        if (ch != ' ')
+            blank = 0;
+        if (ch != (unsigned char)pw[0])
+            same = 0;
+    }
+    if (blank || same)
+        return "weak";
+    if (strlen(username) == len && strncasecmp(username, pw, len) == 0)
+        return "weak";
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        if (strlen(common[i]) == len && strncasecmp(common[i], pw, len) == 0)
+            return "weak";
+    return NULL;
+}
+
 enum td_err auth_user_add(struct core *c, struct arena *a, const struct actor *by,
                           const char *username, const char *display_name, const char *role,
                           const char *institution, const char *password, size_t pwlen,
@@ -318,6 +354,9 @@ enum td_err auth_user_add(struct core *c, struct arena *a, const struct actor *b
         return core_fail_set(f, TD_EINVAL, "password", "too_short");
     if (pwlen > AUTH_PASSWORD_MAX)
         return core_fail_set(f, TD_EINVAL, "password", "too_long");
+    const char *why = password_weakness(username, password, pwlen);
+    if (why)
+        return core_fail_set(f, TD_EINVAL, "password", why);
     rc = auth_password_hash(c, password, pwlen, acc.pw_hash);
     if (rc)
         return rc;
