@@ -48,11 +48,17 @@ static enum td_err text_field(struct arena *a, const char *s, size_t len, long m
     enum td_err rc = vn_nfc(a, s, len, out);
     if (rc)
         return rc == TD_EUTF8 ? core_fail_set(f, rc, field, "invalid_utf8") : rc;
+    /* Blank means nothing is left once spaces, zero-width and control characters are gone
+     * (tester finding: "\u200b\u200b\u200b" was taken as a report and triaged). */
+    struct vn_str norm;
+    rc = vn_normalize(a, out->p, out->len, &norm);
+    if (rc)
+        return rc == TD_EUTF8 ? core_fail_set(f, rc, field, "invalid_utf8") : rc;
     size_t i = 0;
-    while (i < out->len &&
-           (out->p[i] == ' ' || out->p[i] == '\t' || out->p[i] == '\n' || out->p[i] == '\r'))
+    while (i < norm.len &&
+           (norm.p[i] == ' ' || norm.p[i] == '\t' || norm.p[i] == '\n' || norm.p[i] == '\r'))
         i++;
-    if (i == out->len)
+    if (i == norm.len)
         return core_fail_set(f, TD_EINVAL, field, "required");
     if ((long)vn_utf8_count(out->p, out->len) > max)
         return core_fail_set(f, TD_EINVAL, field, "too_long");

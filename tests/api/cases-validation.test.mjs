@@ -33,6 +33,9 @@ describe('case API validation', () => {
     ['text missing', { institution: 'A' }, 422, 'text'],
     ['text empty', { ...OK, text: '' }, 422, 'text'],
     ['text only white space', { ...OK, text: ' \n\t ' }, 422, 'text'],
+    // Regression (tester finding): zero-width characters alone were accepted and triaged.
+    ['text only zero-width characters', { ...OK, text: '\u200b\u200b\u200b' }, 422, 'text'],
+    ['text only control characters and spaces', { ...OK, text: '\u0007 \u200d\ufeff' }, 422, 'text'],
     ['text not a string', { ...OK, text: 42 }, 422, 'text'],
     ['text 20,001 characters', { ...OK, text: 'ả'.repeat(20001) }, 422, 'text'],
     ['institution missing', { text: 'xin chào' }, 422, 'institution'],
