@@ -141,31 +141,50 @@ enum td_err api_report_create(struct http_request *req, struct http_response *re
     return TD_OK;
 }
 
-/* Rate limits of an access-key lookup: per address, then per (normalised) case code. */
+/*
+ * Rate limits of an access-key lookup. Every lookup counts against the client's address. Per case
+ * code only failed lookups count, and a code over its limit refuses wrong keys only: a correct
+ * key (80 bits, so guessing it is hopeless anyway) still opens the case, so a stranger who knows
+ * a case code cannot lock the student out of their own case (tester finding).
+ * norm receives the normalised code, or "" when the text cannot be a case code.
+ */
 static enum td_err lookup_limits(struct http_request *req, struct http_response *res,
-                                 const char *code)
+                                 const char *code, char *norm, size_t normlen)
 {
     struct api_cases *s = api_cases();
-    char norm[CASE_CODE_LEN + 1];
+    norm[0] = '\0';
     enum td_err rc = http_rate_limit(req, res, s->lookup_ip, req->client_ip);
     if (rc)
         return rc;
-    if (code == NULL || secret_crockford_normalize(code, CASE_CODE_LEN, norm, sizeof norm) < 0)
+    if (code == NULL || secret_crockford_normalize(code, CASE_CODE_LEN, norm, normlen) < 0) {
+        norm[0] = '\0';
         return TD_ENOTFOUND; /* cannot be a case: nothing to protect, nothing to count */
-    return http_rate_limit(req, res, s->lookup_code, norm);
+    }
+    return TD_OK;
+}
+
+/* After a lookup failed with rc: count it against the code; 429 once the code is over its limit. */
+static enum td_err lookup_failed(struct http_request *req, struct http_response *res,
+                                 const char *norm, enum td_err rc)
+{
+    if (rc != TD_ENOTFOUND || norm[0] == '\0')
+        return rc;
+    enum td_err l = http_rate_limit(req, res, api_cases()->lookup_code, norm);
+    return l ? l : rc;
 }
 
 enum td_err api_report_get(struct http_request *req, struct http_response *res)
 {
     const char *code = http_param(req, "code");
     struct case_public p;
-    enum td_err rc = lookup_limits(req, res, code);
+    char norm[CASE_CODE_LEN + 1];
+    enum td_err rc = lookup_limits(req, res, code, norm, sizeof norm);
     if (rc)
         return rc;
     rc = case_student_get(&api_cases()->core, req->arena, code, http_header(req, "X-Access-Key"),
                           &p);
     if (rc)
-        return rc;
+        return lookup_failed(req, res, norm, rc);
     json_t *msgs = json_array();
     for (size_t i = 0; msgs && i < p.nmessages; i++) {
         const struct store_message *m = &p.messages[i];
@@ -189,7 +208,8 @@ enum td_err api_report_message(struct http_request *req, struct http_response *r
     int64_t id = 0, at = 0;
     const char *status = NULL;
     size_t len = 0;
-    enum td_err rc = lookup_limits(req, res, code);
+    char norm[CASE_CODE_LEN + 1];
+    enum td_err rc = lookup_limits(req, res, code, norm, sizeof norm);
     if (rc)
         return rc;
     json_t *t = req->body ? json_object_get(req->body, "text") : NULL;
@@ -199,6 +219,8 @@ enum td_err api_report_message(struct http_request *req, struct http_response *r
     len = text ? json_string_length(t) : 0;
     rc = case_student_write(&api_cases()->core, req->arena, code, http_header(req, "X-Access-Key"),
                             text, len, &id, &at, &status, &f);
+    if (rc == TD_ENOTFOUND)
+        return lookup_failed(req, res, norm, rc);
     if (rc)
         return api_fail_core(res, rc, &f);
     http_reply_json(res, 201,
