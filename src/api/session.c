@@ -94,14 +94,23 @@ enum td_err api_session_login(struct http_request *req, struct http_response *re
     enum td_err rc = http_rate_limit(req, res, s->login_ip, req->client_ip);
     if (rc)
         return rc;
+    /* A value of the wrong type is "invalid", not "missing" (tester finding). */
     if (user == NULL || ulen == 0 || ulen > 200)
-        return http_fail(res, TD_EINVAL, "username", "error.field_required");
+        return http_fail(res, TD_EINVAL, "username",
+                         user == NULL && json_object_get(req->body, "username") != NULL
+                             ? "error.field_invalid"
+                             : "error.field_required");
     if (pw == NULL || plen == 0)
-        return http_fail(res, TD_EINVAL, "password", "error.field_required");
+        return http_fail(res, TD_EINVAL, "password",
+                         pw == NULL && json_object_get(req->body, "password") != NULL
+                             ? "error.field_invalid"
+                             : "error.field_required");
     rc = http_rate_limit(req, res, s->login_user, user);
     if (rc)
         return rc;
     rc = auth_login(&s->core, req->arena, user, pw, plen, &lg);
+    if (rc == TD_EAUTH) /* say what went wrong, not "login required" (tester finding) */
+        return http_fail(res, rc, NULL, "error.login_failed");
     if (rc)
         return http_fail(res, rc, NULL, NULL);
     int64_t ttl = (int64_t)s->core.cfg->session_ttl_min * 60;

@@ -199,8 +199,23 @@ describe('case API validation', () => {
     ]) {
       const r = await w.srv.fetch('/api/v1/session', { method: 'POST', headers: JSON_HDR, body: JSON.stringify(body) });
       assert.equal(r.status, 422);
-      assert.equal((await r.json()).error.field, field);
+      const e = (await r.json()).error;
+      assert.equal(e.field, field);
+      // Regression (tester finding): a number for a username was reported as "missing".
+      if (typeof body.username === 'number') assert.equal(e.message, 'Giá trị không hợp lệ');
     }
+  });
+
+  test('login: wrong credentials say so (not "login required")', async () => {
+    const r = await w.srv.fetch('/api/v1/session', {
+      method: 'POST',
+      headers: { ...JSON_HDR, 'Accept-Language': 'en' },
+      body: JSON.stringify({ username: 'a1', password: 'not-the-password' }),
+    });
+    assert.equal(r.status, 401);
+    const e = (await r.json()).error;
+    assert.equal(e.code, 'unauthorized');
+    assert.equal(e.message, 'Wrong username or password');
   });
 
   test('English messages with Accept-Language: en', async () => {
