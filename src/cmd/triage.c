@@ -185,6 +185,27 @@ static void print_error_line(const char *msg, json_t *id)
     json_decref(o);
 }
 
+/* The arena for one text: dense text (phones, links, accounts back to back) needs several
+ * hundred bytes of verdict per input byte, so the cap grows with the input (tester finding: a
+ * 40k-character text got out_of_memory under a fixed 16 MiB cap). */
+static size_t arena_cap_for(size_t len)
+{
+    size_t cap = (size_t)1024 * len;
+    return cap > ARENA_CAP ? cap : ARENA_CAP;
+}
+
+/* Whether text has nothing left once spaces, zero-width and control characters are dropped. */
+static int blank_text(struct arena *a, const char *p, size_t len)
+{
+    struct vn_str n;
+    if (vn_normalize(a, p, len, &n) != TD_OK)
+        return 0; /* invalid UTF-8 is reported by triage_classify itself */
+    for (size_t i = 0; i < n.len; i++)
+        if (n.p[i] != ' ')
+            return 0;
+    return 1;
+}
+
 static int classify_stdin(const struct triage *t)
 {
     struct sb in;
@@ -200,10 +221,17 @@ static int classify_stdin(const struct triage *t)
             goto out;
         }
     }
+    a.cap = arena_cap_for(in.len);
+    if (blank_text(&a, in.len ? in.p : "", in.len)) {
+        print_error_line("empty text", NULL);
+        fprintf(stderr, "tongdai: triage: empty text on stdin\n");
+        goto out;
+    }
     struct triage_verdict v;
     enum td_err rc = triage_classify(t, &a, in.len ? in.p : "", in.len, &v);
     if (rc) {
         print_error_line(td_err_code(rc), NULL);
+        fprintf(stderr, "tongdai: triage: %s\n", td_err_code(rc));
         goto out;
     }
     json_t *o = verdict_json(&v);
@@ -250,6 +278,14 @@ static int classify_jsonl(const struct triage *t)
             print_error_line("missing \"text\" string", id);
             json_decref(o);
             bad++;
+            continue;
+        }
+        a.cap = arena_cap_for(json_string_length(tx));
+        if (blank_text(&a, json_string_value(tx), json_string_length(tx))) {
+            print_error_line("empty text", id);
+            json_decref(o);
+            bad++;
+            arena_free(&a);
             continue;
         }
         struct triage_verdict v;
