@@ -55,7 +55,7 @@ int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const c
         return cmd_usage_error("%s: data directory path too long", cmd);
     enum td_err e = td_read_file(conf, CONF_MAX, &buf, &len);
     if (e == TD_OK) {
-        enum td_err ce = config_apply_ini(&env->cfg, conf, buf, err, sizeof err);
+        enum td_err ce = config_apply_file(&env->cfg, conf, buf, len, err, sizeof err);
         free(buf);
         if (ce != TD_OK)
             return cmd_usage_error("%s: %s", cmd, err);
