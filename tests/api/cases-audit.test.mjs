@@ -9,7 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { JSON_HDR, caseWorld } from './cases-helpers.mjs';
 
 function sql(dataDir, statement) {
-  return execFileSync('sqlite3', [path.join(dataDir, 'tongdai.db'), statement], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [path.join(dataDir, 'tongdai.db'), statement], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 describe('audit chain', () => {
