@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "seeds.h"
+
 #include "lib/fileutil.h"
 
 #define TD_FUZZ_NO_MAIN
@@ -38,31 +40,10 @@ static void replay_every_seed(void **state)
     (void)state;
     size_t total = 0;
     for (size_t d = 0; d < sizeof DRIVERS / sizeof DRIVERS[0]; d++) {
-        char dir[256];
-        snprintf(dir, sizeof dir, "fuzz/corpus/%s", DRIVERS[d].dir);
-        DIR *dh = opendir(dir);
-        if (dh == NULL)
-            fail_msg("cannot open %s (tests run from the repository root)", dir);
-        size_t n = 0;
-        struct dirent *de;
-        while ((de = readdir(dh)) != NULL) {
-            if (de->d_name[0] == '.')
-                continue;
-            char path[512];
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-            char *buf = NULL;
-            size_t len = 0;
-            if (td_read_file(path, 1 << 20, &buf, &len) != TD_OK)
-                fail_msg("cannot read %s", path);
-            fprintf(stderr, "replay %s\n", path); /* names the culprit if a property aborts */
-            DRIVERS[d].fn((const uint8_t *)buf, len);
-            free(buf);
-            n++;
-        }
-        closedir(dh);
+        size_t n = replay_corpus(DRIVERS[d].dir, DRIVERS[d].fn);
         print_message("%-15s %zu inputs\n", DRIVERS[d].dir, n);
         if (n < 3)
-            fail_msg("%s: only %zu seeds", dir, n);
+            fail_msg("%s: only %zu seeds", DRIVERS[d].dir, n);
         total += n;
     }
     assert_true(total >= 15);
