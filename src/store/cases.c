@@ -100,6 +100,7 @@ enum td_err store_case_insert(struct store_tx *tx, const struct store_case *c, i
 struct fts_job {
     size_t indexed;
     int more;
+    int64_t target; /* the newest case when the catch-up began (0: not read yet) */
 };
 
 static enum td_err fts_job(struct store_tx *tx, void *arg)
@@ -124,7 +125,11 @@ static enum td_err fts_job(struct store_tx *tx, void *arg)
     if (!rc && row) {
         last = db_col_int64(s, 0);
         upto = db_col_is_null(s, 1) ? last : db_col_int64(s, 1);
-        j->more = !db_col_is_null(s, 2) && db_col_int64(s, 2) > upto;
+        if (j->target == 0)
+            j->target = db_col_is_null(s, 2) ? -1 : db_col_int64(s, 2);
+        if (upto > j->target)
+            upto = j->target;
+        j->more = j->target > upto;
     }
     db_stmt_reset(s);
     if (rc || !row || upto <= last)
@@ -176,7 +181,10 @@ int store_search_pending(struct store *st)
 
 enum td_err store_search_catch_up(struct store *st, size_t *indexed)
 {
-    struct fts_job j = {0, 1};
+    /* Up to the newest case at the start, not "until nothing is pending": under steady intake
+     * new cases arrive between two batches, and the loop would never end (it held up the
+     * checkpointer for as long as the load lasted, and the WAL grew without bound). */
+    struct fts_job j = {0, 1, 0};
     enum td_err rc = TD_OK;
     *indexed = 0;
     while (!rc && j.more) {

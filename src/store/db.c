@@ -62,7 +62,9 @@ enum td_err db_open(const char *path, struct db **out, char *err, size_t errlen)
     static const char *const pragmas = "PRAGMA journal_mode=WAL;"
                                        "PRAGMA synchronous=FULL;"
                                        "PRAGMA foreign_keys=ON;"
-                                       "PRAGMA trusted_schema=OFF;";
+                                       "PRAGMA trusted_schema=OFF;"
+                                       /* a WAL grown by a burst shrinks when it starts over */
+                                       "PRAGMA journal_size_limit=67108864;";
     char *msg = NULL;
     rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -368,6 +370,13 @@ out:
     if (d)
         closedir(d);
     return rc;
+}
+
+enum td_err db_checkpoint(struct db *db, int *log_frames, int *ckpt_frames)
+{
+    *log_frames = *ckpt_frames = -1;
+    return map_rc(
+        sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, log_frames, ckpt_frames));
 }
 
 enum td_err db_ping(struct db *db)

@@ -38,6 +38,7 @@ struct store {
     pthread_cond_t ccond;     /* wakes the checkpointer on stop */
     int crunning;
     uint64_t ckpt_done_at;       /* wbatches at the last checkpoint */
+    int ckpt_finish;             /* the writer is to finish a checkpoint between two batches */
     _Atomic uint64_t generation; /* +1 after every commit through store_write */
 };
 

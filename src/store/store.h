@@ -326,7 +326,10 @@ struct store_queue_item {
  */
 /** Whether cases wait to be indexed. */
 int store_search_pending(struct store *st);
-/** Index every case not yet indexed (through store_write, in batches); *indexed: how many. */
+/**
+ * Index every case committed before the call and not yet indexed (through store_write, in
+ * batches); *indexed: how many. Cases committed meanwhile wait for the next call.
+ */
 enum td_err store_search_catch_up(struct store *st, size_t *indexed);
 
 /** Status codes in the order used by status_mask. */

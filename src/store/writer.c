@@ -15,6 +15,15 @@
  * (every CKPT_EVERY_MS when something was committed), which do not block commits. The same
  * thread brings the full-text index up to date first (store_search_catch_up): one FTS5 segment
  * per CKPT_EVERY_MS instead of one per commit.
+ *
+ * A PASSIVE checkpoint under steady writes never catches up completely: the writer appends while
+ * it copies. SQLite starts the WAL over from its beginning only when every frame is in the
+ * database file, so the WAL would grow without bound for as long as the load lasts (seen: 900 MB
+ * in 8 s of intake), every commit appending to fresh blocks of a growing file. So when the WAL
+ * is longer than CKPT_FINISH_FRAMES after the checkpointer's pass, the checkpointer asks the
+ * writer to finish: between two batches, when nothing can be appended, the writer checkpoints
+ * the frames written since the pass began (5 to 7 ms at 6,000 intakes a second), and its next
+ * transaction starts the WAL over, rewriting blocks that are already allocated and cached.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +35,7 @@
 #include "store/internal.h"
 
 #define CKPT_EVERY_MS 250
+#define CKPT_FINISH_FRAMES 1000 /* about 4 MB of WAL: SQLite's own automatic checkpoint size */
 
 struct store_job {
     store_write_fn fn;
@@ -167,6 +177,14 @@ static void *writer_main(void *p)
             j->done = 1;
             pthread_cond_signal(&j->cond);
         }
+        if (st->ckpt_finish && tx.db) {
+            st->ckpt_finish = 0;
+            pthread_mutex_unlock(&st->wmu);
+            int log = 0, done = 0;
+            if (db_checkpoint(tx.db, &log, &done) != TD_OK)
+                log_warn("msg=\"checkpoint failed\" detail=\"%s\"", db_errmsg(tx.db));
+            pthread_mutex_lock(&st->wmu);
+        }
     }
     pthread_mutex_unlock(&st->wmu);
     return NULL;
@@ -195,9 +213,12 @@ static void *checkpointer_main(void *p)
             log_warn("msg=\"search index catch-up failed\"");
         if (db == NULL)
             db = store_db(st);
-        if (db && db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") != TD_OK)
+        int log = 0, done = 0;
+        if (db && db_checkpoint(db, &log, &done) != TD_OK)
             log_warn("msg=\"checkpoint failed\" detail=\"%s\"", db_errmsg(db));
         pthread_mutex_lock(&st->wmu);
+        if (log > CKPT_FINISH_FRAMES)
+            st->ckpt_finish = 1; /* the writer finishes it between two batches */
     }
     pthread_mutex_unlock(&st->wmu);
     return NULL;
