@@ -82,6 +82,16 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A queue query over institution A with no filter (limit left to the caller). */
+static void inst_a_query(struct store_queue_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->scope.kind = STORE_SCOPE_INSTITUTION;
+    q->scope.institution_id = inst_a;
+    q->urgency = -1;
+    q->assignee_id = -1;
+}
+
 static void queue_orders_by_urgency_due_age(void **state)
 {
     (void)state;
@@ -97,11 +107,7 @@ static void queue_orders_by_urgency_due_age(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct store_queue_query q;
-    memset(&q, 0, sizeof q);
-    q.scope.kind = STORE_SCOPE_INSTITUTION;
-    q.scope.institution_id = inst_a;
-    q.urgency = -1;
-    q.assignee_id = -1;
+    inst_a_query(&q);
     q.limit = 50;
     struct store_queue_item *it;
     size_t n;
@@ -132,11 +138,7 @@ static void queue_orders_by_urgency_due_age(void **state)
     assert_int_equal(got, 5);
 
     /* Filters: status list, urgency, folded full-text search. */
-    memset(&q, 0, sizeof q);
-    q.scope.kind = STORE_SCOPE_INSTITUTION;
-    q.scope.institution_id = inst_a;
-    q.urgency = -1;
-    q.assignee_id = -1;
+    inst_a_query(&q);
     q.status_mask = 1u << 5; /* closed */
     assert_int_equal(store_case_queue(fx.st, &a, &q, &it, &n, &more), TD_OK);
     assert_int_equal(n, 1);
@@ -356,11 +358,7 @@ static void steady_writes_search_catches_up_and_wal_starts_over(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct store_queue_query q;
-    memset(&q, 0, sizeof q);
-    q.scope.kind = STORE_SCOPE_INSTITUTION;
-    q.scope.institution_id = inst_a;
-    q.urgency = -1;
-    q.assignee_id = -1;
+    inst_a_query(&q);
     q.match = "tu7919";
     q.limit = 5;
     struct store_queue_item *items = NULL;
