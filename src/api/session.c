@@ -95,7 +95,9 @@ enum td_err api_session_login(struct http_request *req, struct http_response *re
     if (rc)
         return rc;
     /* A value of the wrong type is "invalid", not "missing" (tester finding). */
-    if (user == NULL || ulen == 0 || ulen > 200)
+    if (user && ulen > 200)
+        return http_fail(res, TD_EINVAL, "username", "error.field_too_long");
+    if (user == NULL || ulen == 0)
         return http_fail(res, TD_EINVAL, "username",
                          user == NULL && json_object_get(req->body, "username") != NULL
                              ? "error.field_invalid"

@@ -29,7 +29,7 @@ int cmd_audit(int argc, char **argv)
     if (!verify)
         return cmd_usage_error("audit: usage: tongdai audit verify [--data DIR]");
     struct cmd_env env;
-    int status = cmd_env_open(&env, "audit", data, config);
+    int status = cmd_env_open(&env, "audit", data, config, 0);
     if (status)
         return status;
     int64_t rows = 0, bad = 0;

@@ -130,7 +130,7 @@ int cmd_blocklist(int argc, char **argv)
         return 1;
     }
     struct cmd_env env;
-    int status = cmd_env_open(&env, "blocklist", data, config);
+    int status = cmd_env_open(&env, "blocklist", data, config, 0);
     if (status) {
         free(j.buf);
         return status;

@@ -65,7 +65,7 @@ int cmd_demo(int argc, char **argv)
                                    argv[i]);
     }
     struct cmd_env env;
-    status = cmd_env_open(&env, "demo", data, config);
+    status = cmd_env_open(&env, "demo", data, config, 1);
     if (status)
         return status;
     status = 1;

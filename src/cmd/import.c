@@ -49,14 +49,16 @@ static int import_line(struct cmd_env *env, const struct actor *cli, const char 
     arena_init(&a, 16u << 20);
     memset(&in, 0, sizeof in);
     memset(&f, 0, sizeof f);
-    if (td_json_parse(line, len, 8, &o, &jerr) != TD_OK) {
+    if (td_json_parse(line, len, env->cfg.json_depth, &o, &jerr) != TD_OK) {
         fprintf(stderr, "%s:%ld: not a JSON object (column %d: %s)\n", path, lineno, jerr.column,
                 jerr.text);
         goto out;
     }
     json_t *text = json_object_get(o, "text");
     if (!json_is_string(text)) {
-        fprintf(stderr, "%s:%ld: invalid text (required)\n", path, lineno);
+        fprintf(stderr, "%s:%ld: %s\n", path, lineno,
+                text == NULL || json_is_null(text) ? "missing text (required)"
+                                                   : "invalid text (must be a string)");
         goto out;
     }
     in.institution = inst;
@@ -186,7 +188,7 @@ int cmd_import(int argc, char **argv)
         return cmd_usage_error(
             "import: usage: tongdai import FILE.jsonl --institution CODE [--data DIR]");
     struct cmd_env env;
-    int status = cmd_env_open(&env, "import", data, config);
+    int status = cmd_env_open(&env, "import", data, config, 0);
     if (status)
         return status;
     struct store_institution si;

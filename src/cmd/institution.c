@@ -52,7 +52,7 @@ int cmd_institution(int argc, char **argv)
         return cmd_usage_error("institution: " USAGE);
 
     struct cmd_env env;
-    int status = cmd_env_open(&env, "institution", data, config);
+    int status = cmd_env_open(&env, "institution", data, config, 1);
     if (status)
         return status;
     struct actor cli;
@@ -61,10 +61,16 @@ int cmd_institution(int argc, char **argv)
     actor_system(&cli);
     arena_init(&a, 1u << 20);
     enum td_err rc = core_institution_add(&env.core, &a, &cli, pos[1], pos[2], students, staff, &f);
+    char code[64]; /* as stored: upper case (codes are ASCII; a longer one was refused above) */
+    size_t n = 0;
+    for (; pos[1][n] && n + 1 < sizeof code; n++)
+        code[n] =
+            (pos[1][n] >= 'a' && pos[1][n] <= 'z') ? (char)(pos[1][n] - 'a' + 'A') : pos[1][n];
+    code[n] = '\0';
     if (rc == TD_OK) {
-        printf("institution %s added\n", pos[1]);
+        printf("institution %s added\n", code);
     } else if (rc == TD_EEXISTS) {
-        fprintf(stderr, "tongdai: institution: %s already exists\n", pos[1]);
+        fprintf(stderr, "tongdai: institution: %s already exists\n", code);
         status = 1;
     } else if (rc == TD_EINVAL) {
         fprintf(stderr, "tongdai: institution: invalid %s (%s)\n", f.field ? f.field : "value",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "core/classifier.h"
@@ -39,7 +40,8 @@ int cmd_common_flag(const char *cmd, int argc, char **argv, int *i, const char *
     return 0;
 }
 
-int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const char *config)
+int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const char *config,
+                 int create)
 {
     char err[512], conf[PATH_MAX];
     char *buf = NULL;
@@ -67,6 +69,19 @@ int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const c
     if (data && config_set(&env->cfg, "data", data, err, sizeof err) != TD_OK)
         return cmd_usage_error("%s: --data: %s", cmd, err);
     int created = 0;
+    if (!create) {
+        char db[PATH_MAX];
+        struct stat sb;
+        if (snprintf(db, sizeof db, "%s/tongdai.db", env->cfg.data_dir) >= (int)sizeof db)
+            return cmd_usage_error("%s: data directory path too long", cmd);
+        if (stat(db, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            fprintf(stderr,
+                    "tongdai: %s: no database in %s (tongdai.db): give the data directory with "
+                    "--data DIR or TONGDAI_DATA\n",
+                    cmd, env->cfg.data_dir);
+            return 1;
+        }
+    }
     if (store_init_datadir(env->cfg.data_dir, &created, err, sizeof err) != TD_OK ||
         store_open(env->cfg.data_dir, &env->st, err, sizeof err) != TD_OK) {
         fprintf(stderr, "tongdai: %s: %s\n", cmd, err);

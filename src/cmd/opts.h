@@ -28,8 +28,14 @@ struct cmd_env {
 int cmd_common_flag(const char *cmd, int argc, char **argv, int *i, const char **data,
                     const char **config);
 
-/** Load settings and open the store. 0, or the exit status (1 or 2) after a message. */
-int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const char *config);
+/**
+ * Load settings and open the store. With create = 0 the database must exist already: a command
+ * that only reads or changes existing data (audit verify, import, user disable) given a
+ * mistyped --data must fail, not verify a new empty database there. 0, or the exit status
+ * (1 or 2) after a message.
+ */
+int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const char *config,
+                 int create);
 /** Load the triage classifier into env (needs the store). 0 or 1 after a message. */
 int cmd_env_triage(struct cmd_env *env, const char *cmd);
 void cmd_env_close(struct cmd_env *env);

@@ -78,7 +78,7 @@ int cmd_user(int argc, char **argv)
         return 1;
 
     struct cmd_env env;
-    int status = cmd_env_open(&env, "user", data, config);
+    int status = cmd_env_open(&env, "user", data, config, add);
     if (status) {
         sodium_memzero(pw, sizeof pw);
         return status;

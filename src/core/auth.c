@@ -32,6 +32,38 @@ long core_utf8_chars(const char *s, size_t len)
     return (long)vn_utf8_count(s, len);
 }
 
+enum td_err core_name_field(struct arena *a, const char *s, long max_chars, const char *field,
+                            char *out, size_t cap, struct core_fail *f)
+{
+    size_t len = s ? strlen(s) : 0;
+    struct vn_str nfc;
+    if (core_utf8_chars(s ? s : "", len) < 0)
+        return core_fail_set(f, TD_EINVAL, field, "invalid");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        /* C0 and DEL; C1 (U+0080..U+009F) is 0xC2 0x80..0x9F in UTF-8 */
+        if (ch < 0x20 || ch == 0x7f ||
+            (ch == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9f))
+            return core_fail_set(f, TD_EINVAL, field, "invalid");
+    }
+    size_t b = 0, e = len;
+    while (b < e && s[b] == ' ')
+        b++;
+    while (e > b && s[e - 1] == ' ')
+        e--;
+    if (b == e)
+        return core_fail_set(f, TD_EINVAL, field, "required");
+    enum td_err rc = vn_nfc(a, s + b, e - b, &nfc);
+    if (rc)
+        return rc == TD_ENOMEM ? rc : core_fail_set(f, TD_EINVAL, field, "invalid");
+    if (core_utf8_chars(nfc.p, nfc.len) > max_chars || nfc.len >= cap)
+        return core_fail_set(f, TD_EINVAL, field, "too_long");
+    memcpy(out, nfc.p, nfc.len);
+    out[nfc.len] = '\0';
+    return TD_OK;
+}
+
 static void cost(const struct core *c, unsigned long long *ops, size_t *mem)
 {
     *ops = c->cfg && c->cfg->pwhash_ops ? c->cfg->pwhash_ops : crypto_pwhash_OPSLIMIT_INTERACTIVE;
@@ -342,11 +374,11 @@ enum td_err auth_user_add(struct core *c, struct arena *a, const struct actor *b
     /* A lead manages the counsellors of their own institution only. */
     if (by->role == ROLE_LEAD && (r != ROLE_COUNSELLOR || acc.institution_id != by->institution_id))
         return TD_EFORBIDDEN;
-    if (display_name && *display_name) {
-        long n = core_utf8_chars(display_name, strlen(display_name));
-        if (n < 0 || n > 200 || strlen(display_name) > STORE_NAME_MAX)
-            return core_fail_set(f, TD_EINVAL, "display_name", "too_long");
-        snprintf(acc.display_name, sizeof acc.display_name, "%s", display_name);
+    if (display_name) {
+        rc = core_name_field(a, display_name, 200, "display_name", acc.display_name,
+                             sizeof acc.display_name, f);
+        if (rc)
+            return rc;
     } else {
         snprintf(acc.display_name, sizeof acc.display_name, "%s", username);
     }
@@ -437,16 +469,9 @@ enum td_err core_institution_add(struct core *c, struct arena *a, const struct a
             return core_fail_set(f, TD_EINVAL, "code", "invalid");
         in.code[i] = ch;
     }
-    long chars = name ? core_utf8_chars(name, strlen(name)) : -1;
-    if (chars <= 0)
-        return core_fail_set(f, TD_EINVAL, "name", chars == 0 ? "required" : "invalid");
-    struct vn_str nfc;
-    if (vn_nfc(a, name, strlen(name), &nfc) != TD_OK)
-        return core_fail_set(f, TD_EINVAL, "name", "invalid");
-    if (core_utf8_chars(nfc.p, nfc.len) > 200 || nfc.len > STORE_NAME_MAX)
-        return core_fail_set(f, TD_EINVAL, "name", "too_long");
-    memcpy(in.name, nfc.p, nfc.len);
-    in.name[nfc.len] = '\0';
+    enum td_err nrc = core_name_field(a, name, 200, "name", in.name, sizeof in.name, f);
+    if (nrc)
+        return nrc;
     in.students = students;
     in.staff = staff;
     struct inst_job j = {a, by, &in, td_now_ms()};

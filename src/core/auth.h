@@ -85,4 +85,13 @@ int auth_username_ok(const char *s);
 /** Number of code points in a valid UTF-8 string, or -1 when it is not valid UTF-8. */
 long core_utf8_chars(const char *s, size_t len);
 
+/**
+ * A display name (an institution's, a person's): valid UTF-8 without control characters
+ * (C0, DEL, C1), NFC, spaces trimmed at both ends, 1 to max_chars characters and at most cap - 1
+ * bytes. Copied into out[cap]; otherwise TD_EINVAL with f naming field ("required", "invalid",
+ * "too_long").
+ */
+enum td_err core_name_field(struct arena *a, const char *s, long max_chars, const char *field,
+                            char *out, size_t cap, struct core_fail *f);
+
 #endif

@@ -16,11 +16,10 @@
 #include "text/vn.h"
 #include "triage/triage.h"
 
+/* fresh codes to draw on a collision (2^40 codes: never in practice) */
 #define CODE_ATTEMPTS 8
-#define CASE_WORK_ARENA_MAX                                                                        \
-    (96u << 20) /* triage of a 20,000-character report: ~25 MiB */ /* fresh codes to draw on a     \
-                                                                      collision (2^40 codes: never \
-                                                                      in practice) */
+/* triage of a 20,000-character report: ~25 MiB */
+#define CASE_WORK_ARENA_MAX (96u << 20)
 
 static const char *const channels[] = {"web", "chat", "phone", "email", "api"};
 
@@ -381,6 +380,13 @@ enum td_err case_intake(struct core *c, struct arena *a, const struct actor *by,
     const char *channel = present(in->channel) ? in->channel : (staff ? "phone" : "web");
     if (!case_channel_ok(channel))
         return core_fail_set(f, TD_EINVAL, "channel", "invalid");
+    /* A student reports through the web form, a chat or a partner app; staff log what came by
+     * telephone, e-mail or chat; an import may carry any (tester finding: an anonymous report
+     * could claim "phone", skewing the channel figures). */
+    if (by == NULL && (strcmp(channel, "phone") == 0 || strcmp(channel, "email") == 0))
+        return core_fail_set(f, TD_EINVAL, "channel", "not_allowed");
+    if (staff && (strcmp(channel, "web") == 0 || strcmp(channel, "api") == 0))
+        return core_fail_set(f, TD_EINVAL, "channel", "not_allowed");
     rc = text_field(a, in->text, in->text_len, CASE_TEXT_MAX_CHARS, "text", &text, f);
     if (rc)
         return rc;
@@ -960,13 +966,19 @@ const char *case_search_query(struct arena *a, const char *q)
     return ntok ? out : NULL;
 }
 
+/* A count or an id in a query string: ASCII digits only, at most 18 of them (strtoll alone took
+ * "+5", " 5" and "-1"; tester finding). */
 static int parse_i64(const char *s, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end != '\0')
+    int64_t v = 0;
+    size_t n = strlen(s);
+    if (n == 0 || n > 18)
         return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
     *out = v;
     return 0;
 }
@@ -988,6 +1000,8 @@ static int parse_cursor(const char *s, struct store_queue_query *q)
             return -1;
         p = dot + 1;
     }
+    if (v[0] > 3 || v[3] < 1) /* urgency rank 0..3; case ids start at 1 */
+        return -1;
     q->has_cursor = 1;
     q->cur_urgency = v[0];
     q->cur_due = v[1];
@@ -1047,6 +1061,13 @@ enum td_err case_queue(struct core *c, struct arena *a, const struct actor *by,
             if (!auth_username_ok(r->assignee))
                 return core_fail_set(f, TD_EINVAL, "assignee", "unknown");
             rc = store_account_get(c->st, r->assignee, &acc);
+            /* Within the caller's scope: a counsellor asking for a name from another
+             * institution hears "unknown", as for a name nobody has (tester finding: the
+             * answers differed, so usernames could be probed across institutions). A disabled
+             * colleague is still found: their cases wait to be handed over. */
+            if (rc == TD_OK && q.scope.kind == STORE_SCOPE_INSTITUTION &&
+                acc.institution_id != q.scope.institution_id)
+                rc = TD_ENOTFOUND;
             if (rc == TD_ENOTFOUND)
                 return core_fail_set(f, TD_EINVAL, "assignee", "unknown");
             if (rc)

@@ -568,6 +568,12 @@ static enum td_err parse_body(struct http_ctx *x)
     json_t *v = NULL;
     enum td_err rc =
         td_json_parse(x->body.len ? x->body.p : "", x->body.len, x->srv->json_depth, &v, &je);
+    if (rc == TD_EBADJSON && je.not_object) { /* null, 123, "str", [..]: say so (tester finding) */
+        x->res.err_field = "body";
+        x->res.err_msg_key = "error.body_not_object";
+        x->res.err_extra = json_pack("{s:i,s:i,s:i}", "line", 1, "column", 1, "position", 0);
+        return TD_EBADJSON;
+    }
     if (rc == TD_EBADJSON) {
         char *line = arena_printf(&x->arena, "%d", je.line);
         char *col = arena_printf(&x->arena, "%d", je.column);

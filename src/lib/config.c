@@ -78,43 +78,51 @@ struct key {
     size_t off;
     size_t size;
     unsigned long long max;
+    unsigned long long min; /* K_UINT: the smallest value that makes sense (most take 0) */
 };
 
 #define U(name, field, max)                                                                        \
     {                                                                                              \
-        name, K_UINT, offsetof(struct td_config, field), 0, max                                    \
+        name, K_UINT, offsetof(struct td_config, field), 0, max, 0                                 \
+    }
+/* At least 1: a due time or session lifetime of 0 minutes has no use (tester finding:
+ * session.ttl_minutes = 0 was accepted, and every session expired before its next request). */
+#define U1(name, field, max)                                                                       \
+    {                                                                                              \
+        name, K_UINT, offsetof(struct td_config, field), 0, max, 1                                 \
     }
 static const struct key keys[] = {
     {"data", K_STR, offsetof(struct td_config, data_dir), sizeof(((struct td_config *)0)->data_dir),
-     0},
-    {"listen", K_LISTEN, 0, 0, 0},
+     0, 0},
+    {"listen", K_LISTEN, 0, 0, 0, 0},
     {"server.data", K_STR, offsetof(struct td_config, data_dir),
-     sizeof(((struct td_config *)0)->data_dir), 0},
-    {"server.listen", K_LISTEN, 0, 0, 0},
+     sizeof(((struct td_config *)0)->data_dir), 0, 0},
+    {"server.listen", K_LISTEN, 0, 0, 0, 0},
     U("server.threads", threads, 256),
     U("server.connection_limit", conn_limit, 100000),
     U("server.connection_limit_per_ip", conn_limit_per_ip, 100000),
     U("server.connection_timeout", conn_timeout, 3600),
-    {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20},
+    {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20, 0},
     U("server.json_depth", json_depth, 64),
     {"server.log_level", K_STR, offsetof(struct td_config, log_level),
-     sizeof(((struct td_config *)0)->log_level), 0},
+     sizeof(((struct td_config *)0)->log_level), 0, 0},
     U("limits.login_per_minute", rl_login_per_min, 1000000),
     U("limits.login_per_user_per_minute", rl_login_user_per_min, 1000000),
     U("limits.lookup_per_minute", rl_lookup_per_min, 1000000),
     U("limits.lookup_per_code_per_minute", rl_lookup_code_per_min, 1000000),
     U("limits.report_per_minute", rl_report_per_min, 1000000),
-    U("sla.critical_minutes", sla_minutes[0], 100000),
-    U("sla.high_minutes", sla_minutes[1], 100000),
-    U("sla.medium_minutes", sla_minutes[2], 100000),
-    U("sla.low_minutes", sla_minutes[3], 100000),
+    U1("sla.critical_minutes", sla_minutes[0], 100000),
+    U1("sla.high_minutes", sla_minutes[1], 100000),
+    U1("sla.medium_minutes", sla_minutes[2], 100000),
+    U1("sla.low_minutes", sla_minutes[3], 100000),
     U("sla.autoclose_days", autoclose_days, 3650),
-    U("session.ttl_minutes", session_ttl_min, 100000),
+    U1("session.ttl_minutes", session_ttl_min, 100000),
     U("auth.pwhash_ops", pwhash_ops, 16),
     U("auth.pwhash_mem_kib", pwhash_mem_kib, 4 * 1024 * 1024),
     U("server.queue_cache_ms", queue_cache_ms, 60000),
 };
 #undef U
+#undef U1
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -156,9 +164,9 @@ enum td_err config_set(struct td_config *c, const char *key, const char *value, 
             }
             return TD_OK;
         case K_UINT:
-            if (parse_uint(value, k->max, &v) != 0) {
-                snprintf(err, errlen, "%s: expected an integer 0..%llu, got '%s'", key, k->max,
-                         value);
+            if (parse_uint(value, k->max, &v) != 0 || v < k->min) {
+                snprintf(err, errlen, "%s: expected an integer %llu..%llu, got '%s'", key, k->min,
+                         k->max, value);
                 return TD_EINVAL;
             }
             *(unsigned *)(void *)(base + k->off) = (unsigned)v;

@@ -134,7 +134,7 @@ enum td_err td_json_parse(const char *buf, size_t len, unsigned max_depth, json_
         return TD_EBADJSON;
     }
     json_error_t je;
-    json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (v == NULL) {
         /* jansson leaves the text empty on some allocation failures (lexer buffers) */
         if (json_error_code(&je) == json_error_out_of_memory || je.text[0] == '\0')
@@ -142,13 +142,17 @@ enum td_err td_json_parse(const char *buf, size_t len, unsigned max_depth, json_
         err->line = je.line > 0 ? je.line : 1;
         err->column = je.column > 0 ? je.column : 1;
         err->position = je.position > 0 ? (size_t)je.position : 0;
-        snprintf(err->text, sizeof err->text, "%s", je.text);
+        /* jansson names its own flag here; say what is wrong with the input instead */
+        snprintf(err->text, sizeof err->text, "%s",
+                 strstr(je.text, "JSON_ALLOW_NUL") ? "\\u0000 is not allowed in a string"
+                                                   : je.text);
         return TD_EBADJSON;
     }
     if (!json_is_object(v)) {
         json_decref(v);
         err->line = 1;
         err->column = 1;
+        err->not_object = 1;
         snprintf(err->text, sizeof err->text, "expected a JSON object");
         return TD_EBADJSON;
     }

@@ -32,6 +32,7 @@ struct td_json_error {
     int column;
     size_t position; /* byte offset */
     int too_deep;    /* nesting deeper than allowed */
+    int not_object;  /* valid JSON, but not an object (null, a number, an array, ...) */
     char text[160];  /* jansson's message (English, for logs) */
 };
 

@@ -93,7 +93,7 @@ enum td_err store_institution_get(struct store *st, const char *code, struct sto
     if (db == NULL)
         return TD_EDB;
     enum td_err rc = db_prepare(
-        db, "SELECT id, code, name, students, staff FROM institution WHERE code = ?1", &s);
+        db, "SELECT id, code, name, students, staff FROM institution WHERE code = upper(?1)", &s);
     if (rc)
         return rc;
     rc = store_bind_str(s, 1, code);

@@ -127,7 +127,7 @@ struct store_institution {
 /** Insert; TD_EEXISTS if the code is taken. *id may be NULL. */
 enum td_err store_institution_insert(struct store_tx *tx, const struct store_institution *in,
                                      int64_t now, int64_t *id);
-/** By code (exact); TD_ENOTFOUND. */
+/** By code, without regard to ASCII case (codes are stored upper-cased); TD_ENOTFOUND. */
 enum td_err store_institution_get(struct store *st, const char *code,
                                   struct store_institution *out);
 /** All institutions ordered by code, in the arena. */

@@ -42,6 +42,9 @@ describe('case API validation', () => {
     ['institution unknown', { ...OK, institution: 'NOPE' }, 422, 'institution'],
     ['institution not a string', { ...OK, institution: ['A'] }, 422, 'institution'],
     ['channel unknown', { ...OK, channel: 'fax' }, 422, 'channel'],
+    // Regression (tester finding): an anonymous report could claim a staff-logged channel.
+    ['channel phone from a student', { ...OK, channel: 'phone' }, 422, 'channel'],
+    ['channel email from a student', { ...OK, channel: 'email' }, 422, 'channel'],
     ['contact not an object', { ...OK, contact: 'me' }, 422, 'contact'],
     ['contact.name over 200 characters', { ...OK, contact: { name: 'Ư'.repeat(201) } }, 422, 'contact.name'],
     ['contact.name not a string', { ...OK, contact: { name: 1 } }, 422, 'contact.name'],
@@ -155,6 +158,22 @@ describe('case API validation', () => {
     }
   });
 
+  test('report: the institution code is matched without regard to case', async () => {
+    // Regression (tester finding): "a" was unknown although codes are stored as "A".
+    const r = await post({ ...OK, institution: 'a' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+
+  test('phone call: a channel only a student uses is refused', async () => {
+    for (const channel of ['web', 'api']) {
+      const r = await a1.json('/api/v1/cases', { method: 'POST', body: { text: 'gọi điện báo bị lừa', channel } });
+      assert.equal(r.status, 422, channel);
+      assert.equal(r.body.error.field, 'channel');
+    }
+    const r = await a1.json('/api/v1/cases', { method: 'POST', body: { text: 'gọi điện báo bị lừa', channel: 'email' } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+
   test('phone call: same intake rules', async () => {
     let r = await a1.json('/api/v1/cases', { method: 'POST', body: { text: '' } });
     assert.equal(r.status, 422);
@@ -169,7 +188,18 @@ describe('case API validation', () => {
     ['urgency unknown', 'urgency=urgent', 'urgency'],
     ['category unknown', 'category=spam', 'category'],
     ['assignee unknown', 'assignee=nobody', 'assignee'],
+    // Regression (tester finding): names from another institution answered 200, so a counsellor
+    // could probe which usernames exist elsewhere.
+    ['assignee of another institution', 'assignee=b1', 'assignee'],
+    ['assignee a city officer', 'assignee=city', 'assignee'],
     ['limit zero', 'limit=0', 'limit'],
+    // Regression (tester finding): strtoll took a sign and leading blanks.
+    ['limit with a plus sign', 'limit=%2B5', 'limit'],
+    ['limit with a leading space', 'limit=%205', 'limit'],
+    ['limit negative', 'limit=-1', 'limit'],
+    ['cursor negative', 'cursor=-1.-1.-1.-1', 'cursor'],
+    ['cursor urgency out of range', 'cursor=7.0.0.1', 'cursor'],
+    ['cursor id zero', 'cursor=0.0.0.0', 'cursor'],
     ['limit too large', 'limit=201', 'limit'],
     ['limit not a number', 'limit=ten', 'limit'],
     ['cursor garbage', 'cursor=abc', 'cursor'],
@@ -196,6 +226,7 @@ describe('case API validation', () => {
       [{ username: 'a1' }, 'password'],
       [{ username: 5, password: 'x' }, 'username'],
       [{ username: 'a1', password: '' }, 'password'],
+      [{ username: 'u'.repeat(1500), password: 'x' }, 'username'],
     ]) {
       const r = await w.srv.fetch('/api/v1/session', { method: 'POST', headers: JSON_HDR, body: JSON.stringify(body) });
       assert.equal(r.status, 422);
@@ -203,6 +234,8 @@ describe('case API validation', () => {
       assert.equal(e.field, field);
       // Regression (tester finding): a number for a username was reported as "missing".
       if (typeof body.username === 'number') assert.equal(e.message, 'Giá trị không hợp lệ');
+      // Regression (tester finding): a 1,500-character username was called "missing".
+      if (body.username?.length > 200) assert.equal(e.message, 'Nội dung quá dài');
     }
   });
 

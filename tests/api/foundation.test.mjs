@@ -174,6 +174,19 @@ describe('foundation API', () => {
     }
   });
 
+  test('valid JSON that is not an object answers 400 bad_json naming the body', async () => {
+    // Tester finding: `null`, `[]`, `123` and `"str"` were answered "malformed at line 1,
+    // column 4", which sent the client looking for a syntax error that was not there.
+    for (const b of ['null', '[]', '123', '"str"', 'true']) {
+      const res = await srv.fetch('/api/v1/_test/echo', { method: 'POST', headers: { ...JSON_HDR, 'Accept-Language': 'en' }, body: b });
+      assert.equal(res.status, 400, b);
+      const e = await errorOf(res);
+      assert.equal(e.code, 'bad_json', b);
+      assert.equal(e.field, 'body', b);
+      assert.match(e.message, /must be a JSON object/, b);
+    }
+  });
+
   test('wrong or missing content type answers 415 unsupported_media_type', async () => {
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', null]) {
       const headers = ct ? { 'Content-Type': ct } : {};
