@@ -224,6 +224,8 @@ static enum td_err analyse(const struct triage *t, struct arena *a, const char *
 
 /* ---------- the verdict ---------- */
 
+#define TOO_FEW_WORDS 2 /* at most this many words with no lexicon evidence: category other */
+
 enum { CRIT_NONE = 0, CRIT_AMBIG_FOLDED, CRIT_FOLDED, CRIT_EXACT };
 
 #define SH_SEEN_MAX 8
@@ -716,7 +718,8 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
                          g.catw[CAT_SELF_HARM] < MIN_SELF_HARM;
     if (weak_self_harm) {
         out->needs_review = 1;
-        add_reason(out, &nr, "weak_self_harm");
+        if (g.catw[CAT_SELF_HARM] > 0) /* the model alone is not "self-harm wording" */
+            add_reason(out, &nr, "weak_self_harm");
     }
     if ((no_evidence || weak_self_harm) && best == CAT_SELF_HARM && !sh_cues) {
         /* The next category the lexicon speaks for; the model's only if it speaks for none. */
@@ -725,6 +728,21 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
             if (g.catw[c] > 0 && (alt < 0 || g.catw[c] > g.catw[alt]))
                 alt = c;
         best = alt >= 0 ? alt : argmax_cat(t, &g, lc, 1, NULL, NULL);
+    }
+    /* Two words or fewer and nothing in them the lexicon knows ("ok", "alo", "123", "."): the
+     * model's category is noise there (tester finding: "ok" was a scam, "x" a privacy leak, "y"
+     * wellbeing). Say "other" and let a human read it, within the day: a student who only
+     * wrote "alo" to a rescue line may not have said yet what is wrong. */
+    int too_little = 0;
+    size_t words = 0;
+    for (size_t i = 0; i < an.st.n; i++)
+        words += an.st.v[i].kind == VN_TOK_WORD;
+    if (no_evidence && words <= TOO_FEW_WORDS && g.crit_max == CRIT_NONE && !g.folded_hyperbole &&
+        g.catw[CAT_SELF_HARM] <= 0 && out->entities.n == 0 && g.flags == 0) {
+        best = CAT_OTHER;
+        too_little = 1;
+        out->needs_review = 1;
+        add_reason(out, &nr, "too_little_text");
     }
     out->category = (enum triage_category)best;
 
@@ -810,6 +828,8 @@ enum td_err triage_classify(const struct triage *t, struct arena *a, const char 
         out->needs_review = 1;
         add_reason(out, &nr, "no_signal");
     }
+    if (too_little && u < URG_MEDIUM)
+        u = URG_MEDIUM;
     if (out->category == CAT_SELF_HARM)
         u = URG_CRITICAL;
     out->urgency = u;

@@ -31,3 +31,25 @@ test('a dense text of 80 kB (phones, links, accounts back to back) is classified
   const v = JSON.parse(r.stdout);
   assert.ok(v.entities.length > 1000, `entities: ${v.entities.length}`);
 });
+
+test('a word or two with no signal is "other", medium, for review; short signals still count', () => {
+  // Tester finding: "ok" came out scam/medium with the reason weak_self_harm although nothing
+  // fired, "x" privacy_leak, "y" wellbeing, "z" question/low: the model's guess on no text.
+  for (const input of ['ok', 'hello', '.', '123', 'x', 'y', 'z', 'xin chao', 'alo alo', '😭']) {
+    const r = triage([], input);
+    assert.equal(r.status, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.category, 'other', input);
+    assert.equal(v.urgency, 'medium', input);
+    assert.equal(v.needs_review, true, input);
+    assert.ok(v.reasons.includes('too_little_text'), `${input}: ${v.reasons}`);
+    assert.ok(!v.reasons.includes('weak_self_harm'), `${input}: ${v.reasons}`);
+  }
+  // Two words that say something are still read.
+  const want = { 'em muon chet': ['self_harm', 'critical'], 'bi lua': ['scam', 'high'], 'cuu em voi': [null, 'high'] };
+  for (const [input, [cat, urg]] of Object.entries(want)) {
+    const v = JSON.parse(triage([], input).stdout);
+    if (cat) assert.equal(v.category, cat, input);
+    assert.equal(v.urgency, urg, input);
+  }
+});
