@@ -749,7 +749,10 @@ enum td_err http_server_start(const struct http_server_config *cfg, const struct
         cfg->conn_timeout ? cfg->conn_timeout : 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)MHD_POOL_BYTES, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
         on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_conn, s, MHD_OPTION_END);
+        on_conn, s,
+        /* HTTP/1.1 without Host, two Content-Length headers and the like are refused with 400
+         * instead of being served or left to time out (tester finding). */
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)", cfg->addr,
                  (unsigned)cfg->port);

@@ -262,3 +262,27 @@ describe('serve --check-config checks what start-up needs', () => {
     fs.rmSync(data, { recursive: true, force: true });
   });
 });
+
+describe('requests a strict server refuses', () => {
+  // Tester finding: HTTP/1.1 without a Host header was served, and a request with two
+  // Content-Length headers got no answer until the connection timed out.
+  test('HTTP/1.1 without Host, and two Content-Length headers, answer 400; HTTP/1.0 without Host is served', async () => {
+    const srv = await startServer();
+    try {
+      let r = await rawRequest(srv.port, 'GET /api/v1/health HTTP/1.1\r\nConnection: close\r\n\r\n');
+      assert.equal(r.status, 400);
+      r = await rawRequest(
+        srv.port,
+        'POST /api/v1/_test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 5\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}',
+      );
+      assert.equal(r.status, 400);
+      r = await rawRequest(srv.port, 'GET /api/v1/health HTTP/1.0\r\n\r\n');
+      assert.equal(r.status, 200);
+      r = await rawRequest(srv.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      assert.equal(r.status, 200);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
