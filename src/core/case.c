@@ -218,10 +218,17 @@ static enum td_err seal_contact(struct core *c, struct arena *a, const struct ca
     row->contact = NULL;
     row->contact_len = 0;
     if (present(in->contact_name)) {
-        rc = text_field(a, in->contact_name, strlen(in->contact_name), CASE_NAME_MAX_CHARS,
-                        "contact.name", &name, f);
+        /* A name, by the rule for every name (tester finding: control characters and outer
+         * spaces were kept). */
+        char *buf = arena_alloc(a, STORE_NAME_MAX + 1);
+        if (buf == NULL)
+            return TD_ENOMEM;
+        rc = core_name_field(a, in->contact_name, CASE_NAME_MAX_CHARS, "contact.name", buf,
+                             STORE_NAME_MAX + 1, f);
         if (rc)
             return rc;
+        name.p = buf;
+        name.len = strlen(buf);
     }
     if (present(in->contact_phone)) {
         if (strlen(in->contact_phone) > 64 ||

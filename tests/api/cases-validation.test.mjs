@@ -48,6 +48,9 @@ describe('case API validation', () => {
     ['contact not an object', { ...OK, contact: 'me' }, 422, 'contact'],
     ['contact.name over 200 characters', { ...OK, contact: { name: 'Ư'.repeat(201) } }, 422, 'contact.name'],
     ['contact.name not a string', { ...OK, contact: { name: 1 } }, 422, 'contact.name'],
+    // Regression (tester finding): control characters in a name were kept.
+    ['contact.name with a control character', { ...OK, contact: { name: 'Lan\u0007' } }, 422, 'contact.name'],
+    ['contact.name with a C1 control character', { ...OK, contact: { name: 'Lan\u0085Anh' } }, 422, 'contact.name'],
     ['contact.phone not a phone number', { ...OK, contact: { phone: '12345' } }, 422, 'contact.phone'],
     ['contact.phone letters', { ...OK, contact: { phone: 'gọi cho em' } }, 422, 'contact.phone'],
     ['contact.email invalid', { ...OK, contact: { email: 'em@' } }, 422, 'contact.email'],
