@@ -310,13 +310,44 @@ static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* application/json, with no charset or charset=utf-8: JSON is UTF-8 (RFC 8259), and a body said
+ * to be in another charset would be read as something it is not (tester finding:
+ * "charset=latin1" was accepted). */
 static int is_json_type(const char *ct)
 {
     static const char want[] = "application/json";
     if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
         return 0;
-    char next = ct[sizeof want - 1];
-    return next == '\0' || next == ';' || next == ' ' || next == '\t';
+    const char *p = ct + sizeof want - 1;
+    if (*p != '\0' && *p != ';' && *p != ' ' && *p != '\t')
+        return 0;
+    while (*p) { /* parameters: ; name=value */
+        while (*p == ' ' || *p == '\t' || *p == ';')
+            p++;
+        const char *name = p;
+        while (*p && *p != '=' && *p != ';')
+            p++;
+        size_t nlen = (size_t)(p - name);
+        while (nlen && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t'))
+            nlen--;
+        if (*p != '=')
+            continue;
+        const char *val = ++p;
+        while (*p && *p != ';')
+            p++;
+        size_t vlen = (size_t)(p - val);
+        while (vlen && (*val == ' ' || *val == '\t' || *val == '"')) {
+            val++;
+            vlen--;
+        }
+        while (vlen && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t' || val[vlen - 1] == '"'))
+            vlen--;
+        if (nlen == 7 && strncasecmp(name, "charset", 7) == 0 &&
+            !((vlen == 5 && strncasecmp(val, "utf-8", 5) == 0) ||
+              (vlen == 4 && strncasecmp(val, "utf8", 4) == 0)))
+            return 0;
+    }
+    return 1;
 }
 
 static enum td_err check_auth(struct http_ctx *x, const struct http_route *rt)

@@ -188,7 +188,9 @@ describe('foundation API', () => {
   });
 
   test('wrong or missing content type answers 415 unsupported_media_type', async () => {
-    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', null]) {
+    // Regression (tester finding): a charset other than UTF-8 was accepted and the body read as UTF-8.
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', null,
+      'application/json; charset=latin1', 'application/json;charset="ISO-8859-1"', 'application/json; foo=1; charset=utf-16']) {
       const headers = ct ? { 'Content-Type': ct } : {};
       const res = await srv.fetch('/api/v1/_test/echo', {
         method: 'POST',
@@ -198,6 +200,14 @@ describe('foundation API', () => {
       assert.equal(res.status, 415, String(ct));
       assertSecurityHeaders(res, '415');
       assert.equal((await errorOf(res)).code, 'unsupported_media_type', String(ct));
+    }
+  });
+
+  test('application/json with charset utf-8 (any spelling) or other parameters is accepted', async () => {
+    for (const ct of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/JSON; charset="utf8"', 'application/json; foo=bar', 'application/json ;']) {
+      const res = await srv.fetch('/api/v1/_test/echo', { method: 'POST', headers: { 'Content-Type': ct }, body: '{"a":1}' });
+      assert.equal(res.status, 200, ct);
+      await res.arrayBuffer();
     }
   });
 
