@@ -50,6 +50,11 @@ int cmd_institution(int argc, char **argv)
     }
     if (npos != 3 || strcmp(pos[0], "add") != 0)
         return cmd_usage_error("institution: " USAGE);
+    /* before the data directory is opened: a refused code must not leave a new database */
+    if (!core_institution_code_ok(pos[1])) {
+        fprintf(stderr, "tongdai: institution: invalid code (1 to 32 of A-Z 0-9 - _)\n");
+        return 2;
+    }
 
     struct cmd_env env;
     int status = cmd_env_open(&env, "institution", data, config, 1);

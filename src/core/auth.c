@@ -449,6 +449,20 @@ static enum td_err inst_job(struct store_tx *tx, void *arg)
     return rc;
 }
 
+int core_institution_code_ok(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    if (n == 0 || n > STORE_CODE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = code[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_'))
+            return 0;
+    }
+    return 1;
+}
+
 enum td_err core_institution_add(struct core *c, struct arena *a, const struct actor *by,
                                  const char *code, const char *name, int64_t students,
                                  int64_t staff, struct core_fail *f)
@@ -458,17 +472,10 @@ enum td_err core_institution_add(struct core *c, struct arena *a, const struct a
     if (by == NULL || (by->role != ROLE_ADMIN && by->role != ROLE_SYSTEM))
         return TD_EFORBIDDEN;
     memset(&in, 0, sizeof in);
-    size_t n = code ? strlen(code) : 0;
-    if (n == 0 || n > STORE_CODE_MAX)
+    if (!core_institution_code_ok(code))
         return core_fail_set(f, TD_EINVAL, "code", "invalid");
-    for (size_t i = 0; i < n; i++) {
-        char ch = code[i];
-        if (ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-            return core_fail_set(f, TD_EINVAL, "code", "invalid");
-        in.code[i] = ch;
-    }
+    for (size_t i = 0; code[i]; i++)
+        in.code[i] = (code[i] >= 'a' && code[i] <= 'z') ? (char)(code[i] - 'a' + 'A') : code[i];
     enum td_err nrc = core_name_field(a, name, 200, "name", in.name, sizeof in.name, f);
     if (nrc)
         return nrc;

@@ -79,6 +79,9 @@ enum td_err core_institution_add(struct core *c, struct arena *a, const struct a
                                  const char *code, const char *name, int64_t students,
                                  int64_t staff, struct core_fail *f);
 
+/** Whether code is a valid institution code: 1..32 of A-Z a-z 0-9 - _ (stored upper-cased). */
+int core_institution_code_ok(const char *code);
+
 /** Whether s is a valid username. */
 int auth_username_ok(const char *s);
 

@@ -438,6 +438,9 @@ enum td_err case_intake(struct core *c, struct arena *a, const struct actor *by,
         rc = seal_contact(c, a, in, row.code, &row, f);
         if (rc)
             break;
+        /* consent to be contacted means nothing without contact details (tester finding:
+         * stored as consent with no contact) */
+        row.consent_contact = in->consent_contact && row.contact != NULL;
         rc = store_write(c->st, intake_job, &j);
         if (rc != TD_EEXISTS)
             break;

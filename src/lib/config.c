@@ -78,7 +78,7 @@ struct key {
     size_t off;
     size_t size;
     unsigned long long max;
-    unsigned long long min; /* K_UINT: the smallest value that makes sense (most take 0) */
+    unsigned long long min; /* K_UINT, K_SIZE: the smallest value that makes sense (most: 0) */
 };
 
 #define U(name, field, max)                                                                        \
@@ -99,11 +99,11 @@ static const struct key keys[] = {
      sizeof(((struct td_config *)0)->data_dir), 0, 0},
     {"server.listen", K_LISTEN, 0, 0, 0, 0},
     U("server.threads", threads, 256),
-    U("server.connection_limit", conn_limit, 100000),
+    U1("server.connection_limit", conn_limit, 100000),
     U("server.connection_limit_per_ip", conn_limit_per_ip, 100000),
-    U("server.connection_timeout", conn_timeout, 3600),
-    {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20, 0},
-    U("server.json_depth", json_depth, 64),
+    U1("server.connection_timeout", conn_timeout, 3600),
+    {"server.body_max", K_SIZE, offsetof(struct td_config, body_max), 0, 64ull << 20, 1},
+    U1("server.json_depth", json_depth, 64),
     {"server.log_level", K_STR, offsetof(struct td_config, log_level),
      sizeof(((struct td_config *)0)->log_level), 0, 0},
     U("limits.login_per_minute", rl_login_per_min, 1000000),
@@ -172,9 +172,9 @@ enum td_err config_set(struct td_config *c, const char *key, const char *value, 
             *(unsigned *)(void *)(base + k->off) = (unsigned)v;
             return TD_OK;
         case K_SIZE:
-            if (parse_uint(value, k->max, &v) != 0) {
-                snprintf(err, errlen, "%s: expected a byte count 0..%llu, got '%s'", key, k->max,
-                         value);
+            if (parse_uint(value, k->max, &v) != 0 || v < k->min) {
+                snprintf(err, errlen, "%s: expected a byte count %llu..%llu, got '%s'", key, k->min,
+                         k->max, value);
                 return TD_EINVAL;
             }
             *(size_t *)(void *)(base + k->off) = (size_t)v;

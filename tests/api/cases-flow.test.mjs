@@ -188,6 +188,14 @@ describe('case flow', () => {
     assert.equal(other.body.error.field, 'institution');
   });
 
+  test('consent to be contacted without contact details is not stored as consent', async () => {
+    // Regression (tester finding): stored as consent_contact true, has_contact false.
+    const rep = await w.report({ institution: 'A', text: 'Em bị lừa mất 2 triệu qua mạng', consent_contact: true, contact: { name: '' } });
+    const r = await a1.json(`/api/v1/cases/${rep.case_code}`);
+    assert.equal(r.body.has_contact, false);
+    assert.equal(r.body.consent_contact, false);
+  });
+
   test('contact details: lead or the assignee only, each unseal audited', async () => {
     const rep = await w.report({
       institution: 'A',

@@ -75,6 +75,15 @@ describe('data commands', () => {
     });
   }
 
+  test('institution add with a bad code on a new directory leaves nothing behind', () => {
+    // Regression (tester finding): exit 2, but a new migrated database was left there.
+    const fresh = path.join(root, 'fresh');
+    const r = run(fresh, ['institution', 'add', 'bad code', 'Tên']);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /invalid code/);
+    assert.equal(fs.existsSync(fresh), false);
+  });
+
   test('names are trimmed and kept in NFC', () => {
     const r = run(data, ['institution', 'add', 'TRIM', '  Cao đẳng Nghề  ']);
     assert.equal(r.status, 0, r.stderr);
@@ -107,7 +116,8 @@ describe('data commands', () => {
 
   // Regression: session.ttl_minutes = 0 passed --check-config, and every session then expired
   // before its next request.
-  for (const key of ['session.ttl_minutes', 'sla.critical_minutes', 'sla.low_minutes']) {
+  // And the settings serve refused at 0 said "expected an integer 0..N" (tester finding).
+  for (const key of ['session.ttl_minutes', 'sla.critical_minutes', 'sla.low_minutes', 'server.json_depth', 'server.connection_timeout', 'server.connection_limit']) {
     test(`${key} = 0 is refused`, () => {
       const env = `TONGDAI_${key.toUpperCase().replace('.', '_')}`;
       const r = spawnSync(BIN, ['serve', '--check-config', '--data', data], { env: { ...process.env, [env]: '0' }, encoding: 'utf8' });
@@ -115,4 +125,9 @@ describe('data commands', () => {
       assert.match(r.stderr, new RegExp(`${key.replace('.', '\\.')}: expected an integer 1\\.\\.`));
     });
   }
+  test('server.body_max = 0 is refused as a byte count from 1', () => {
+    const r = spawnSync(BIN, ['serve', '--check-config', '--data', data], { env: { ...process.env, TONGDAI_SERVER_BODY_MAX: '0' }, encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /server\.body_max: expected a byte count 1\.\./);
+  });
 });
