@@ -382,6 +382,42 @@ static enum td_err check_auth(struct http_ctx *x, const struct http_route *rt)
     return rc;
 }
 
+/*
+ * Query arguments: a NUL inside a name or value (%00) would silently cut it ("category=%00" read as
+ * no filter), and a repeated name would silently keep the first ("status=new&status=open"); both
+ * answer 422 naming the argument (tester findings).
+ */
+#define ARGS_CHECKED 32 /* names compared for repeats; the route's own are far fewer */
+struct arg_check {
+    const char *seen[ARGS_CHECKED];
+    size_t nseen;
+    const char *bad, *why;
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size)
+{
+    struct arg_check *ac = cls;
+    (void)kind;
+    if (key == NULL)
+        return MHD_YES;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        ac->bad = key;
+        ac->why = "error.field_invalid";
+        return MHD_NO;
+    }
+    for (size_t i = 0; i < ac->nseen; i++) {
+        if (strcmp(ac->seen[i], key) == 0) {
+            ac->bad = key;
+            ac->why = "error.field_repeated";
+            return MHD_NO;
+        }
+    }
+    if (ac->nseen < ARGS_CHECKED)
+        ac->seen[ac->nseen++] = key;
+    return MHD_YES;
+}
+
 static void begin(struct http_ctx *x, const char *method)
 {
     struct http_server *srv = x->srv;
@@ -464,6 +500,14 @@ static void begin(struct http_ctx *x, const char *method)
     if ((rt->flags & HTTP_F_JSON) && x->has_body &&
         !is_json_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
         x->early = TD_EMEDIA;
+        return;
+    }
+    struct arg_check ac = {.nseen = 0, .bad = NULL, .why = NULL};
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_arg, &ac);
+    if (ac.bad) {
+        x->res.err_field = *ac.bad ? ac.bad : "query";
+        x->res.err_msg_key = ac.why;
+        x->early = TD_EINVAL;
         return;
     }
     sb_init(&x->body, x->body_limit);

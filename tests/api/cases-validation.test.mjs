@@ -207,6 +207,12 @@ describe('case API validation', () => {
     ['limit not a number', 'limit=ten', 'limit'],
     ['cursor garbage', 'cursor=abc', 'cursor'],
     ['since not a time', 'since=yesterday', 'since'],
+    // Regression (tester finding): %00 cut the value silently (no filter at all), and a repeated
+    // name silently kept its first value.
+    ['category with a NUL', 'category=%00', 'category'],
+    ['q with a NUL', 'q=a%00b', 'q'],
+    ['status given twice', 'status=new&status=open', 'status'],
+    ['q given twice', 'q=x&q=y', 'q'],
   ]) {
     test(`queue filter: ${name} -> 422 ${field}`, async () => {
       const r = await a1.json(`/api/v1/cases?${query}`);
