@@ -103,18 +103,25 @@ static void make_dummy(void)
         dummy_hash[0] = '\0';
 }
 
-int auth_username_ok(const char *s)
+/* 1..max characters, each a lower-case ASCII letter, a digit, one of punct, or (when upper) an
+ * upper-case ASCII letter. */
+static int charset_ok(const char *s, size_t max, int upper, const char *punct)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > STORE_USERNAME_MAX)
+    if (n == 0 || n > max)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-              ch == '-'))
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              (upper && ch >= 'A' && ch <= 'Z') || strchr(punct, ch) != NULL))
             return 0;
     }
     return 1;
+}
+
+int auth_username_ok(const char *s)
+{
+    return charset_ok(s, STORE_USERNAME_MAX, 0, "._-");
 }
 
 /* ---------- login ---------- */
@@ -451,16 +458,7 @@ static enum td_err inst_job(struct store_tx *tx, void *arg)
 
 int core_institution_code_ok(const char *code)
 {
-    size_t n = code ? strlen(code) : 0;
-    if (n == 0 || n > STORE_CODE_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = code[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '-' || ch == '_'))
-            return 0;
-    }
-    return 1;
+    return charset_ok(code, STORE_CODE_MAX, 1, "-_");
 }
 
 enum td_err core_institution_add(struct core *c, struct arena *a, const struct actor *by,
