@@ -51,7 +51,8 @@ int cmd_institution(int argc, char **argv)
     if (npos != 3 || strcmp(pos[0], "add") != 0)
         return cmd_usage_error("institution: " USAGE);
     /* before the data directory is opened: a refused code must not leave a new database */
-    if (!core_institution_code_ok(pos[1])) {
+    char code[STORE_CODE_MAX + 1]; /* as stored, for the messages */
+    if (core_institution_code(pos[1], code) != 0) {
         fprintf(stderr, "tongdai: institution: invalid code (1 to 32 of A-Z 0-9 - _)\n");
         return 2;
     }
@@ -66,12 +67,6 @@ int cmd_institution(int argc, char **argv)
     actor_system(&cli);
     arena_init(&a, 1u << 20);
     enum td_err rc = core_institution_add(&env.core, &a, &cli, pos[1], pos[2], students, staff, &f);
-    char code[64]; /* as stored: upper case (codes are ASCII; a longer one was refused above) */
-    size_t n = 0;
-    for (; pos[1][n] && n + 1 < sizeof code; n++)
-        code[n] =
-            (pos[1][n] >= 'a' && pos[1][n] <= 'z') ? (char)(pos[1][n] - 'a' + 'A') : pos[1][n];
-    code[n] = '\0';
     if (rc == TD_OK) {
         printf("institution %s added\n", code);
     } else if (rc == TD_EEXISTS) {

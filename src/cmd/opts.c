@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "core/classifier.h"
@@ -69,18 +68,12 @@ int cmd_env_open(struct cmd_env *env, const char *cmd, const char *data, const c
     if (data && config_set(&env->cfg, "data", data, err, sizeof err) != TD_OK)
         return cmd_usage_error("%s: --data: %s", cmd, err);
     int created = 0;
-    if (!create) {
-        char db[PATH_MAX];
-        struct stat sb;
-        if (snprintf(db, sizeof db, "%s/tongdai.db", env->cfg.data_dir) >= (int)sizeof db)
-            return cmd_usage_error("%s: data directory path too long", cmd);
-        if (stat(db, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            fprintf(stderr,
-                    "tongdai: %s: no database in %s (tongdai.db): give the data directory with "
-                    "--data DIR or TONGDAI_DATA\n",
-                    cmd, env->cfg.data_dir);
-            return 1;
-        }
+    if (!create && !store_datadir_has_db(env->cfg.data_dir)) {
+        fprintf(stderr,
+                "tongdai: %s: no database in %s (tongdai.db): give the data directory with "
+                "--data DIR or TONGDAI_DATA\n",
+                cmd, env->cfg.data_dir);
+        return 1;
     }
     if (store_init_datadir(env->cfg.data_dir, &created, err, sizeof err) != TD_OK ||
         store_open(env->cfg.data_dir, &env->st, err, sizeof err) != TD_OK) {

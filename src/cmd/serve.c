@@ -143,15 +143,7 @@ static int load_config(const struct serve_args *sa, struct td_config *cfg, enum 
     if (parse_level(cfg->log_level, lvl) != 0)
         return cmd_usage_error("serve: server.log_level: expected debug|info|warn|error, got '%s'",
                                cfg->log_level);
-    if (cfg->conn_timeout == 0)
-        return cmd_usage_error("serve: server.connection_timeout must be at least 1 second");
-    if (cfg->conn_limit == 0)
-        return cmd_usage_error("serve: server.connection_limit must be at least 1");
-    if (cfg->body_max == 0)
-        return cmd_usage_error("serve: server.body_max must be at least 1 byte");
-    if (cfg->json_depth == 0)
-        return cmd_usage_error("serve: server.json_depth must be at least 1");
-    return 0;
+    return 0; /* zero limits and timeouts are refused by config_set itself */
 }
 
 /*

@@ -456,9 +456,15 @@ static enum td_err inst_job(struct store_tx *tx, void *arg)
     return rc;
 }
 
-int core_institution_code_ok(const char *code)
+int core_institution_code(const char *code, char out[STORE_CODE_MAX + 1])
 {
-    return charset_ok(code, STORE_CODE_MAX, 1, "-_");
+    if (!charset_ok(code, STORE_CODE_MAX, 1, "-_"))
+        return -1;
+    size_t i = 0;
+    for (; code[i]; i++)
+        out[i] = (code[i] >= 'a' && code[i] <= 'z') ? (char)(code[i] - 'a' + 'A') : code[i];
+    out[i] = '\0';
+    return 0;
 }
 
 enum td_err core_institution_add(struct core *c, struct arena *a, const struct actor *by,
@@ -470,10 +476,8 @@ enum td_err core_institution_add(struct core *c, struct arena *a, const struct a
     if (by == NULL || (by->role != ROLE_ADMIN && by->role != ROLE_SYSTEM))
         return TD_EFORBIDDEN;
     memset(&in, 0, sizeof in);
-    if (!core_institution_code_ok(code))
+    if (core_institution_code(code, in.code) != 0)
         return core_fail_set(f, TD_EINVAL, "code", "invalid");
-    for (size_t i = 0; code[i]; i++)
-        in.code[i] = (code[i] >= 'a' && code[i] <= 'z') ? (char)(code[i] - 'a' + 'A') : code[i];
     enum td_err nrc = core_name_field(a, name, 200, "name", in.name, sizeof in.name, f);
     if (nrc)
         return nrc;

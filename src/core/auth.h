@@ -79,8 +79,11 @@ enum td_err core_institution_add(struct core *c, struct arena *a, const struct a
                                  const char *code, const char *name, int64_t students,
                                  int64_t staff, struct core_fail *f);
 
-/** Whether code is a valid institution code: 1..32 of A-Z a-z 0-9 - _ (stored upper-cased). */
-int core_institution_code_ok(const char *code);
+/**
+ * An institution code as stored: 1..32 of A-Z a-z 0-9 - _, upper-cased into out. 0, or -1 when
+ * code is not valid.
+ */
+int core_institution_code(const char *code, char out[STORE_CODE_MAX + 1]);
 
 /** Whether s is a valid username. */
 int auth_username_ok(const char *s);

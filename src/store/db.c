@@ -372,11 +372,11 @@ out:
     return rc;
 }
 
-enum td_err db_checkpoint(struct db *db, int *log_frames, int *ckpt_frames)
+enum td_err db_checkpoint(struct db *db, int *log_frames)
 {
-    *log_frames = *ckpt_frames = -1;
+    *log_frames = -1;
     return map_rc(
-        sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, log_frames, ckpt_frames));
+        sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, log_frames, NULL));
 }
 
 enum td_err db_ping(struct db *db)

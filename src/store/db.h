@@ -66,11 +66,10 @@ enum td_err db_migrate(struct db *db, const char *dir, int *applied, char *err, 
 
 /**
  * A PASSIVE checkpoint: copies what it can of the WAL into the database file without blocking
- * readers or the writer. *log_frames is the WAL's length in frames afterwards and *ckpt_frames
- * how many of them are now in the database file (both -1 when not in WAL mode); the WAL starts
- * over from its beginning at the next write only when the two are equal.
+ * readers or the writer. *log_frames: the WAL's length in frames as the checkpoint saw it (-1
+ * when not in WAL mode).
  */
-enum td_err db_checkpoint(struct db *db, int *log_frames, int *ckpt_frames);
+enum td_err db_checkpoint(struct db *db, int *log_frames);
 
 /** SELECT 1 from schema_migrations: TD_OK when the database can be read. */
 enum td_err db_ping(struct db *db);

@@ -143,6 +143,14 @@ static enum td_err check_key(struct db *db, const unsigned char *key, const char
     return TD_OK;
 }
 
+int store_datadir_has_db(const char *dir)
+{
+    char db_path[PATH_MAX];
+    struct stat st;
+    return join(db_path, sizeof db_path, dir, "tongdai.db") == 0 && stat(db_path, &st) == 0 &&
+           S_ISREG(st.st_mode);
+}
+
 enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t errlen)
 {
     char db_path[PATH_MAX], key_path[PATH_MAX];

@@ -27,6 +27,9 @@ struct store;
  */
 enum td_err store_init_datadir(const char *dir, int *created, char *err, size_t errlen);
 
+/** Whether dir holds a database (tongdai.db, a regular file). Creates nothing. */
+int store_datadir_has_db(const char *dir);
+
 /**
  * Open an initialised data directory: checks the key file's mode is 0600 (refuses group/other
  * access), loads the key, applies pending migrations. TD_EIO/TD_EDB with err filled.

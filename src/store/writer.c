@@ -180,8 +180,8 @@ static void *writer_main(void *p)
         if (st->ckpt_finish && tx.db) {
             st->ckpt_finish = 0;
             pthread_mutex_unlock(&st->wmu);
-            int log = 0, done = 0;
-            if (db_checkpoint(tx.db, &log, &done) != TD_OK)
+            int log = 0;
+            if (db_checkpoint(tx.db, &log) != TD_OK)
                 log_warn("msg=\"checkpoint failed\" detail=\"%s\"", db_errmsg(tx.db));
             pthread_mutex_lock(&st->wmu);
         }
@@ -213,8 +213,8 @@ static void *checkpointer_main(void *p)
             log_warn("msg=\"search index catch-up failed\"");
         if (db == NULL)
             db = store_db(st);
-        int log = 0, done = 0;
-        if (db && db_checkpoint(db, &log, &done) != TD_OK)
+        int log = 0;
+        if (db && db_checkpoint(db, &log) != TD_OK)
             log_warn("msg=\"checkpoint failed\" detail=\"%s\"", db_errmsg(db));
         pthread_mutex_lock(&st->wmu);
         if (log > CKPT_FINISH_FRAMES)

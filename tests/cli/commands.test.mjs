@@ -1,23 +1,15 @@
 // The data commands against a real data directory: what they refuse and what they accept
 // (tester findings from a new user's trial of the README).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-const BIN = process.env.TONGDAI_BIN;
-const PASSWORD = 'ba con meo trong sân';
+import { tongdai } from './helpers.mjs';
 
-function run(dataDir, args, input = '') {
-  return spawnSync(BIN, args, {
-    env: { ...process.env, TONGDAI_DATA: dataDir, TONGDAI_AUTH_PWHASH_OPS: '1', TONGDAI_AUTH_PWHASH_MEM_KIB: '8' },
-    input,
-    encoding: 'utf8',
-    timeout: 30000,
-  });
-}
+const PASSWORD = 'ba con meo trong sân';
+const run = (dataDir, args, input = '') => tongdai(dataDir, args, { input });
 
 describe('data commands', () => {
   let root;
@@ -120,13 +112,13 @@ describe('data commands', () => {
   for (const key of ['session.ttl_minutes', 'sla.critical_minutes', 'sla.low_minutes', 'server.json_depth', 'server.connection_timeout', 'server.connection_limit']) {
     test(`${key} = 0 is refused`, () => {
       const env = `TONGDAI_${key.toUpperCase().replace('.', '_')}`;
-      const r = spawnSync(BIN, ['serve', '--check-config', '--data', data], { env: { ...process.env, [env]: '0' }, encoding: 'utf8' });
+      const r = tongdai(data, ['serve', '--check-config'], { env: { [env]: '0' } });
       assert.notEqual(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stderr, new RegExp(`${key.replace('.', '\\.')}: expected an integer 1\\.\\.`));
     });
   }
   test('server.body_max = 0 is refused as a byte count from 1', () => {
-    const r = spawnSync(BIN, ['serve', '--check-config', '--data', data], { env: { ...process.env, TONGDAI_SERVER_BODY_MAX: '0' }, encoding: 'utf8' });
+    const r = tongdai(data, ['serve', '--check-config'], { env: { TONGDAI_SERVER_BODY_MAX: '0' } });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /server\.body_max: expected a byte count 1\.\./);
   });

@@ -2,22 +2,14 @@
 // the username itself and a password with a NUL in it were all accepted; the NUL one created an
 // account nobody could ever log in to).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-const BIN = process.env.TONGDAI_BIN;
+import { tongdai } from './helpers.mjs';
 
-function run(dataDir, args, input) {
-  return spawnSync(BIN, args, {
-    env: { ...process.env, TONGDAI_DATA: dataDir, TONGDAI_AUTH_PWHASH_OPS: '1', TONGDAI_AUTH_PWHASH_MEM_KIB: '8' },
-    input,
-    encoding: 'utf8',
-    timeout: 30000,
-  });
-}
+const run = (dataDir, args, input) => tongdai(dataDir, args, { input });
 
 test('weak or unusable passwords are refused; a good one is accepted', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongdai-pw-'));
