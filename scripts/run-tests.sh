@@ -9,6 +9,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The labelled corpus and the third-party data the tests read live beside the repository, in
+# ../shared (never copied into it): say so at once rather than through a dozen failing tests.
+if [ ! -r ../shared/data/corpus/dev.jsonl ]; then
+    echo "run-tests: ../shared/data/corpus/dev.jsonl is missing: the tests read the project's" \
+        "shared data from ../shared, beside this checkout (clone into DIR/tongdai with DIR/shared" \
+        "next to it)" >&2
+    exit 2
+fi
+
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit api cli e2e san-unit san-api)
 
